@@ -1,0 +1,96 @@
+package io.egressproxy.core.config;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigValue;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * Reads typed values from a {@link Config} and turns every failure into an
+ * {@link InvalidConfigException} that names the origin (file and line), the key and what was
+ * expected. Used only inside this package.
+ */
+final class ConfigReader {
+    private final Config config;
+
+    ConfigReader(Config config) {
+        this.config = config;
+    }
+
+    String string(String path) {
+        return read(path, config::getString);
+    }
+
+    boolean bool(String path) {
+        return read(path, config::getBoolean);
+    }
+
+    int intValue(String path, int min, int max) {
+        int value = read(path, config::getInt);
+        if (value < min || value > max) {
+            throw invalid(path, "expected a number from " + min + " to " + max + ", got " + value);
+        }
+        return value;
+    }
+
+    int bytes(String path, long min, long max) {
+        long value = read(path, p -> config.getBytes(p));
+        if (value < min || value > max) {
+            throw invalid(path, "expected a size from " + min + " to " + max + " bytes (e.g. 64KiB), got " + value);
+        }
+        return (int) value;
+    }
+
+    Duration duration(String path) {
+        Duration value = read(path, config::getDuration);
+        if (value.isNegative()) {
+            throw invalid(path, "expected a duration of 0 or more (e.g. 10s), got " + value);
+        }
+        return value;
+    }
+
+    List<String> strings(String path) {
+        return read(path, config::getStringList);
+    }
+
+    List<Integer> ints(String path) {
+        return read(path, config::getIntList);
+    }
+
+    Config object(String path) {
+        return read(path, config::getConfig);
+    }
+
+    HostAndPort hostAndPort(String path) {
+        String text = string(path);
+        try {
+            return HostAndPort.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw invalid(path, e.getMessage());
+        }
+    }
+
+    /** An error for {@code path} whose message starts with where the value was written. */
+    InvalidConfigException invalid(String path, String expectation) {
+        String where = "";
+        if (config.hasPath(path)) {
+            ConfigValue value = config.getValue(path);
+            where = value.origin().description() + ": ";
+        }
+        return new InvalidConfigException(where + path + ": " + expectation);
+    }
+
+    private <T> T read(String path, Function<String, T> getter) {
+        try {
+            return getter.apply(path);
+        } catch (ConfigException.Missing e) {
+            throw new InvalidConfigException(path + ": missing; it has a default in reference.conf, so the"
+                    + " configuration was built without it (use ProxyConfigs.load or withFallback(defaultReference()))", e);
+        } catch (ConfigException e) {
+            throw new InvalidConfigException(e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,101 @@
+package io.egressproxy.core.http;
+
+import io.egressproxy.core.observe.AccessLog;
+import io.egressproxy.core.observe.AccessRecord;
+import io.egressproxy.core.policy.Decision;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.util.concurrent.Future;
+
+import java.net.InetAddress;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * An allowed CONNECT: resolves and checks the target, connects, answers 200 and hands both
+ * channels to a byte relay. A failure before the 200 is answered with the proxy's own error.
+ * Logs one access line when the tunnel ends. Lives on the client's event loop.
+ */
+final class ConnectExchange {
+    private static final ChannelInitializer<Channel> NO_HANDLERS = new ChannelInitializer<>() {
+        @Override
+        protected void initChannel(Channel ch) {
+            // The relay is installed once the client has its 200.
+        }
+    };
+
+    private final ProxyRequestHandler owner;
+    private final ChannelHandlerContext client;
+    private final RequestTarget target;
+    private final Decision decision;
+    private final UpstreamConnector connector;
+    private final long startNanos = System.nanoTime();
+    private boolean done;
+
+    ConnectExchange(ProxyRequestHandler owner, ChannelHandlerContext client, RequestTarget target, Decision decision,
+                    UpstreamConnector connector) {
+        this.owner = owner;
+        this.client = client;
+        this.target = target;
+        this.decision = decision;
+        this.connector = connector;
+    }
+
+    void start() {
+        connector.permittedAddresses(target.host(), target.port(), client.channel().eventLoop())
+                .addListener((Future<List<InetAddress>> f) -> {
+                    if (done) {
+                        return;
+                    }
+                    if (!f.isSuccess()) {
+                        fail(f.cause());
+                        return;
+                    }
+                    connector.connect(client.channel().eventLoop(), target.host(), f.getNow(), target.port(),
+                            NO_HANDLERS, true).addListener((Future<Channel> c) -> connected(c));
+                });
+    }
+
+    private void connected(Future<Channel> future) {
+        if (done) {
+            if (future.isSuccess()) {
+                future.getNow().close();
+            }
+            return;
+        }
+        if (!future.isSuccess()) {
+            fail(future.cause());
+            return;
+        }
+        done = true;
+        owner.establishTunnel(future.getNow(), this::record);
+    }
+
+    void clientClosed() {
+        done = true;
+        record(0, 0, "client-closed-before-connect");
+    }
+
+    private void fail(Throwable cause) {
+        done = true;
+        ProxyError error = cause instanceof UpstreamFailure u ? u.error() : ProxyError.CONNECT_FAILED;
+        String reason = cause instanceof UpstreamFailure ? cause.getMessage()
+                : "could not reach '" + target.authority() + "': " + cause.getClass().getSimpleName();
+        String rule = cause instanceof UpstreamFailure u ? u.rule() : null;
+        log(error == ProxyError.DENIED ? "deny" : "error", error.status().code(), 0, 0, "proxy-error", reason, rule);
+        owner.answerWithError(error, reason, true, false);
+    }
+
+    private void record(long up, long down, String closeReason) {
+        log("allow", 200, up, down, closeReason, null, decision.rule());
+    }
+
+    private void log(String decisionWord, int status, long up, long down, String closeReason, String reason, String rule) {
+        if (AccessLog.enabled()) {
+            AccessLog.record(new AccessRecord(owner.id(), Channels.remote(client.channel()), "CONNECT", target.authority(),
+                    decisionWord, rule, status, up, down,
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos), closeReason, reason));
+        }
+    }
+}

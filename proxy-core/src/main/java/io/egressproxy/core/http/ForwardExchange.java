@@ -1,0 +1,450 @@
+package io.egressproxy.core.http;
+
+import io.egressproxy.core.observe.AccessLog;
+import io.egressproxy.core.observe.AccessRecord;
+import io.egressproxy.core.observe.ConnectionId;
+import io.egressproxy.core.policy.Decision;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.ScheduledFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One forwarded request and its response: finds an upstream connection (pooled or new), streams
+ * the request body up and the response down with backpressure both ways (a side that cannot keep
+ * up stops the other side being read, so nothing is buffered beyond the write-buffer water
+ * marks), and ends with exactly one access-log line. Lives on the client's event loop; the
+ * upstream channel is registered on the same loop, so no state here needs locking.
+ */
+final class ForwardExchange {
+    private static final Logger log = LoggerFactory.getLogger(ForwardExchange.class);
+
+    private final ProxyRequestHandler owner;
+    private final ChannelHandlerContext client;
+    private final HttpRequest request;
+    private final RequestTarget target;
+    private final Decision decision;
+    private final ExchangeServices services;
+    private final boolean clientKeepAlive;
+    private final boolean upgradeRequested;
+    private final long startNanos = System.nanoTime();
+
+    private Channel upstream;
+    private UpstreamResponseHandler upstreamHandler;
+    private UpstreamPool.Key poolKey;
+    private List<InetAddress> addresses;
+    private boolean reused;
+    private boolean retried;
+    private boolean requestComplete;
+    private boolean responseStarted;
+    private boolean informational;
+    private boolean upgrading;
+    private boolean closeClientAfter;
+    private boolean upstreamReusable;
+    private boolean clientReadPending;
+    private boolean upstreamReadPending;
+    private boolean done;
+    private int status;
+    private long bytesUp;
+    private long bytesDown;
+    private ScheduledFuture<?> responseTimer;
+
+    ForwardExchange(ProxyRequestHandler owner, ChannelHandlerContext client, HttpRequest request,
+                    RequestTarget target, Decision decision, ExchangeServices services) {
+        this.owner = owner;
+        this.client = client;
+        this.request = request;
+        this.target = target;
+        this.decision = decision;
+        this.services = services;
+        this.clientKeepAlive = HttpUtil.isKeepAlive(request);
+        this.upgradeRequested = HopByHopHeaders.isWebSocketUpgrade(request.headers());
+        prepareUpstreamHead();
+    }
+
+    /** Turns the client's request head into the one sent upstream (origin-form, own Host, no hop-by-hop). */
+    private void prepareUpstreamHead() {
+        HopByHopHeaders.strip(request.headers(), upgradeRequested);
+        request.setUri(target.pathAndQuery());
+        request.setProtocolVersion(HttpVersion.HTTP_1_1);
+        request.headers().set(HttpHeaderNames.HOST, target.hostHeader(80));
+    }
+
+    void start() {
+        services.connector().permittedAddresses(target.host(), target.port(), client.channel().eventLoop())
+                .addListener((Future<List<InetAddress>> f) -> {
+                    if (done) {
+                        return;
+                    }
+                    if (f.isSuccess()) {
+                        addresses = f.getNow();
+                        acquireUpstream();
+                    } else {
+                        failBeforeResponse(f.cause());
+                    }
+                });
+    }
+
+    private void acquireUpstream() {
+        UpstreamPool.Key key = new UpstreamPool.Key(target.host().name(), target.port(), addresses.get(0), false);
+        Channel pooled = retried ? null : services.pool().acquire(client.channel().eventLoop(), key);
+        if (pooled != null) {
+            reused = true;
+            attach(pooled, key);
+            return;
+        }
+        reused = false;
+        services.connector().connect(client.channel().eventLoop(), target.host(), addresses, target.port(),
+                services.upstreamInitializer(), false).addListener((Future<Channel> f) -> {
+                    if (done) {
+                        if (f.isSuccess()) {
+                            f.getNow().close();
+                        }
+                        return;
+                    }
+                    if (!f.isSuccess()) {
+                        failBeforeResponse(f.cause());
+                        return;
+                    }
+                    Channel channel = f.getNow();
+                    InetAddress connected = ((InetSocketAddress) channel.remoteAddress()).getAddress();
+                    attach(channel, new UpstreamPool.Key(target.host().name(), target.port(), connected, false));
+                });
+    }
+
+    private void attach(Channel channel, UpstreamPool.Key key) {
+        upstream = channel;
+        poolKey = key;
+        upstreamHandler = channel.pipeline().get(UpstreamResponseHandler.class);
+        upstreamHandler.bind(this);
+        upstream.write(request).addListener(writeFailureCloses());
+        if (requestComplete) {
+            // A retry after a stale pooled connection: the body-less request is complete already.
+            upstream.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT).addListener(writeFailureCloses());
+            startResponseTimer();
+        } else {
+            owner.readFromClient();
+        }
+        upstream.read();
+    }
+
+    private ChannelFutureListener writeFailureCloses() {
+        return f -> {
+            if (!f.isSuccess()) {
+                f.channel().close();
+            }
+        };
+    }
+
+    /** A piece of the request body from the client. */
+    void onClientContent(HttpContent content) {
+        if (done || upstream == null) {
+            content.release();
+            return;
+        }
+        bytesUp += content.content().readableBytes();
+        boolean last = content instanceof LastHttpContent;
+        upstream.writeAndFlush(content).addListener(writeFailureCloses());
+        if (last) {
+            requestComplete = true;
+            if (isResponseComplete()) {
+                finish();
+            } else {
+                startResponseTimer();
+            }
+        } else if (upstream.isWritable()) {
+            owner.readFromClient();
+        } else {
+            clientReadPending = true;
+        }
+    }
+
+    private boolean responseComplete;
+
+    private boolean isResponseComplete() {
+        return responseComplete;
+    }
+
+    void upstreamWritabilityChanged() {
+        if (clientReadPending && upstream.isWritable()) {
+            clientReadPending = false;
+            owner.readFromClient();
+        }
+    }
+
+    void clientWritabilityChanged() {
+        if (upstreamReadPending && client.channel().isWritable() && upstream != null) {
+            upstreamReadPending = false;
+            upstream.read();
+        }
+    }
+
+    void onResponseHead(HttpResponse response) {
+        if (done) {
+            return;
+        }
+        if (response.decoderResult().isFailure()) {
+            upstreamReusable = false;
+            if (!responseStarted) {
+                fail(ProxyError.UPSTREAM_BAD_RESPONSE, "upstream '" + target.authority()
+                        + "' sent a malformed or oversized response head", null);
+            } else {
+                abort("upstream-bad-response");
+            }
+            upstream.close();
+            return;
+        }
+        cancelResponseTimer();
+        int code = response.status().code();
+        if (code >= 100 && code < 200 && code != 101) {
+            informational = true;
+            HopByHopHeaders.strip(response.headers(), false);
+            client.write(response);
+            return;
+        }
+        responseStarted = true;
+        status = code;
+        upgrading = code == 101 && upgradeRequested;
+        upstreamReusable = HttpUtil.isKeepAlive(response) && !upgrading;
+        boolean bodiless = request.method().equals(HttpMethod.HEAD) || code == 204 || code == 304 || upgrading;
+        boolean framed = bodiless || HttpUtil.isContentLengthSet(response) || HttpUtil.isTransferEncodingChunked(response);
+        HopByHopHeaders.strip(response.headers(), upgrading);
+        boolean http10Client = owner.clientVersion() == HttpVersion.HTTP_1_0;
+        if (!framed) {
+            // Close-delimited: the upstream connection ends the body, so it cannot be reused.
+            upstreamReusable = false;
+            if (http10Client) {
+                closeClientAfter = true;
+            } else {
+                HttpUtil.setTransferEncodingChunked(response, true);
+            }
+        } else if (http10Client && HttpUtil.isTransferEncodingChunked(response)) {
+            HttpUtil.setTransferEncodingChunked(response, false);
+            closeClientAfter = true;
+        }
+        if (!clientKeepAlive || closeClientAfter) {
+            closeClientAfter = true;
+            if (!upgrading) {
+                response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            }
+        } else if (http10Client) {
+            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+        }
+        response.setProtocolVersion(HttpVersion.HTTP_1_1);
+        client.write(response);
+    }
+
+    void onResponseContent(HttpContent content) {
+        if (done) {
+            content.release();
+            return;
+        }
+        boolean last = content instanceof LastHttpContent;
+        if (informational) {
+            client.write(content);
+            if (last) {
+                informational = false;
+            }
+            return;
+        }
+        bytesDown += content.content().readableBytes();
+        client.write(content);
+        if (!last) {
+            return;
+        }
+        responseComplete = true;
+        if (upgrading) {
+            client.flush();
+            owner.switchToTunnel(upstream, this::recordUpgradeEnd);
+            done = true;
+            return;
+        }
+        if (!requestComplete) {
+            // The upstream answered before the body was sent (e.g. 413): the rest of the body can
+            // no longer be told apart from a next request, so the client connection ends here.
+            closeClientAfter = true;
+            upstreamReusable = false;
+        }
+        finish();
+    }
+
+    /** Bytes after a 101 that the upstream codec passed through before the switch to a relay. */
+    void onUpgradedBytes(ByteBuf bytes) {
+        bytesDown += bytes.readableBytes();
+        client.channel().write(bytes);
+    }
+
+    void upstreamReadComplete() {
+        if (done) {
+            return;
+        }
+        client.flush();
+        if (responseComplete) {
+            return;
+        }
+        if (client.channel().isWritable()) {
+            upstream.read();
+        } else {
+            upstreamReadPending = true;
+        }
+    }
+
+    void upstreamClosed() {
+        if (done) {
+            return;
+        }
+        if (!responseStarted && reused && !retried && bytesUp == 0 && requestComplete) {
+            // A pooled connection the upstream had already closed: send the body-less request again.
+            retried = true;
+            upstreamHandler.unbind();
+            cancelResponseTimer();
+            acquireUpstream();
+            return;
+        }
+        if (!responseStarted) {
+            fail(ProxyError.UPSTREAM_CLOSED, "upstream '" + target.authority()
+                    + "' closed the connection before sending a response", null);
+        } else {
+            abort("upstream-closed");
+        }
+    }
+
+    void upstreamFailed(Throwable cause) {
+        log.debug("{} upstream {} failed: {}", owner.id(), target.authority(), cause.toString());
+    }
+
+    /** The client went away: drop the upstream connection, it is mid-exchange. */
+    void clientClosed() {
+        if (done) {
+            return;
+        }
+        done = true;
+        cancelResponseTimer();
+        if (upstream != null) {
+            upstreamHandler.unbind();
+            upstream.close();
+        }
+        record(status == 0 ? 499 : status, "client-closed", null);
+    }
+
+    private void startResponseTimer() {
+        long millis = services.responseTimeout().toMillis();
+        if (millis <= 0 || responseStarted || done) {
+            return;
+        }
+        cancelResponseTimer();
+        responseTimer = client.channel().eventLoop().schedule(() -> {
+            if (!responseStarted && !done) {
+                fail(ProxyError.RESPONSE_TIMEOUT, "upstream '" + target.authority() + "' sent no response within "
+                        + millis + " ms (egress-proxy.limits.response-timeout)", null);
+                if (upstream != null) {
+                    upstream.close();
+                }
+            }
+        }, millis, TimeUnit.MILLISECONDS);
+    }
+
+    private void cancelResponseTimer() {
+        if (responseTimer != null) {
+            responseTimer.cancel(false);
+            responseTimer = null;
+        }
+    }
+
+    private void failBeforeResponse(Throwable cause) {
+        if (cause instanceof UpstreamFailure failure) {
+            fail(failure.error(), failure.getMessage(), failure.rule());
+        } else {
+            fail(ProxyError.CONNECT_FAILED, "could not reach '" + target.authority() + "': " + cause.getClass().getSimpleName(), null);
+        }
+    }
+
+    /** Answers the client with the proxy's own error instead of a response. */
+    private void fail(ProxyError error, String reason, String rule) {
+        done = true;
+        cancelResponseTimer();
+        if (upstream != null) {
+            upstreamHandler.unbind();
+            upstream.close();
+        }
+        boolean bodyless = !HttpUtil.isTransferEncodingChunked(request) && HttpUtil.getContentLength(request, 0L) == 0;
+        boolean close = (!requestComplete && !bodyless) || !clientKeepAlive;
+        status = error.status().code();
+        String decisionWord = error == ProxyError.DENIED ? "deny" : "error";
+        log.debug("{} {} {}: {}", owner.id(), request.method(), target.authority(), reason);
+        recordAs(decisionWord, status, close ? "proxy-error" : "keep-alive", reason, rule);
+        owner.answerWithError(error, reason, close, !requestComplete);
+    }
+
+    /** The response was cut off after it started: the client can only learn that from a close. */
+    private void abort(String closeReason) {
+        done = true;
+        cancelResponseTimer();
+        if (upstream != null) {
+            upstreamHandler.unbind();
+            upstream.close();
+        }
+        record(status, closeReason, "response cut off by " + closeReason);
+        owner.exchangeFinished(true);
+    }
+
+    private void finish() {
+        done = true;
+        cancelResponseTimer();
+        upstreamHandler.unbind();
+        if (upstreamReusable && requestComplete && upstream.isActive()) {
+            services.pool().release(poolKey, upstream);
+        } else {
+            upstream.close();
+        }
+        record(status, closeClientAfter ? "close" : "keep-alive", null);
+        owner.exchangeFinished(closeClientAfter);
+    }
+
+    private void recordUpgradeEnd(long up, long down, String closeReason) {
+        bytesUp += up;
+        bytesDown += down;
+        record(status, closeReason, null);
+    }
+
+    private void record(int code, String closeReason, String reason) {
+        recordAs(decision.allowed() ? "allow" : "deny", code, closeReason, reason, decision.rule());
+    }
+
+    private void recordAs(String decisionWord, int code, String closeReason, String reason, String rule) {
+        if (!AccessLog.enabled()) {
+            return;
+        }
+        AccessLog.record(new AccessRecord(owner.id(), Channels.remote(client.channel()), request.method().name(),
+                "http://" + target.authority() + pathWithoutQuery(), decisionWord, rule, code, bytesUp, bytesDown,
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos), closeReason, reason));
+    }
+
+    private String pathWithoutQuery() {
+        String path = target.pathAndQuery();
+        int q = path.indexOf('?');
+        return q < 0 ? path : path.substring(0, q);
+    }
+
+    ConnectionId id() {
+        return owner.id();
+    }
+}

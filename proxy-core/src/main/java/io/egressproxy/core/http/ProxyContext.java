@@ -1,0 +1,91 @@
+package io.egressproxy.core.http;
+
+import io.egressproxy.core.config.ProxySettings;
+import io.egressproxy.core.net.Transport;
+import io.egressproxy.core.net.UpstreamResolver;
+import io.egressproxy.core.policy.Policy;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * What every connection handler of one running proxy shares: settings, the current policy, the
+ * transport, the resolver and the proxy's own listening address (to refuse connecting to itself).
+ * Thread-safe: the policy is swapped atomically as a whole; everything else is fixed at start.
+ */
+public final class ProxyContext {
+    private final ProxySettings settings;
+    private final Transport transport;
+    private final UpstreamResolver resolver;
+    private volatile Policy policy;
+    private volatile InetSocketAddress listenAddress;
+    private final Set<InetAddress> localAddresses;
+
+    public ProxyContext(ProxySettings settings, Policy policy, Transport transport, UpstreamResolver resolver) {
+        this.settings = settings;
+        this.policy = policy;
+        this.transport = transport;
+        this.resolver = resolver;
+        this.localAddresses = Collections.unmodifiableSet(findLocalAddresses());
+    }
+
+    public ProxySettings settings() {
+        return settings;
+    }
+
+    public Policy policy() {
+        return policy;
+    }
+
+    /** Applies a new policy to requests that start after this call. */
+    public void policy(Policy newPolicy) {
+        this.policy = newPolicy;
+    }
+
+    public Transport transport() {
+        return transport;
+    }
+
+    public UpstreamResolver resolver() {
+        return resolver;
+    }
+
+    /** Called once the listener is bound. */
+    public void listenAddress(InetSocketAddress address) {
+        this.listenAddress = address;
+    }
+
+    /**
+     * Whether {@code address:port} is this proxy's own listener: a connection there would loop a
+     * request back into the proxy and consume a connection per hop.
+     */
+    public boolean isSelf(InetAddress address, int port) {
+        InetSocketAddress listen = listenAddress;
+        if (listen == null || listen.getPort() != port) {
+            return false;
+        }
+        InetAddress bound = listen.getAddress();
+        if (bound.isAnyLocalAddress()) {
+            return address.isAnyLocalAddress() || address.isLoopbackAddress() || localAddresses.contains(address);
+        }
+        return address.equals(bound) || address.isAnyLocalAddress()
+                || (bound.isLoopbackAddress() && address.isLoopbackAddress());
+    }
+
+    private static Set<InetAddress> findLocalAddresses() {
+        Set<InetAddress> addresses = new HashSet<>();
+        try {
+            for (NetworkInterface nif : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+                addresses.addAll(Collections.list(nif.getInetAddresses()));
+            }
+        } catch (SocketException | RuntimeException e) {
+            // Without the list, only loopback and the bound address are recognised as self.
+        }
+        return addresses;
+    }
+}

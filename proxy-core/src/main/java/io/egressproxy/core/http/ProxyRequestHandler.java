@@ -1,0 +1,340 @@
+package io.egressproxy.core.http;
+
+import io.egressproxy.core.observe.AccessLog;
+import io.egressproxy.core.observe.AccessRecord;
+import io.egressproxy.core.observe.ConnectionId;
+import io.egressproxy.core.policy.Decision;
+import io.egressproxy.core.tunnel.Tunnel;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.socket.ChannelInputShutdownEvent;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.ReferenceCountUtil;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The proxy's per-connection request loop. Reads one request at a time (autoRead is off and the
+ * {@code FlowControlHandler} before this handler holds what the decoder produced), checks it,
+ * asks the policy, and either answers it itself (errors, denials) or hands it to a
+ * {@link ForwardExchange} or {@link ConnectExchange}. The next request is read only once the
+ * previous response is complete, so pipelined requests are answered in order and each is checked
+ * on its own. Not sharable; confined to the connection's event loop.
+ */
+final class ProxyRequestHandler extends ChannelInboundHandlerAdapter {
+    private static final Logger log = LoggerFactory.getLogger(ProxyRequestHandler.class);
+
+    private final ProxyContext context;
+    private final ExchangeServices services;
+    private final ConnectionId id = ConnectionId.next();
+    private ChannelHandlerContext ctx;
+    private ForwardExchange exchange;
+    private ConnectExchange connect;
+    private HttpVersion clientVersion = HttpVersion.HTTP_1_1;
+    private boolean discardingBody;
+    private boolean closing;
+    private boolean inputShutdown;
+    private List<Object> bytesAhead;
+    private boolean httpAhead;
+    /** A read was asked for and no message has arrived yet (see {@link #channelReadComplete}). */
+    private boolean readWanted;
+
+    ProxyRequestHandler(ProxyContext context, UpstreamConnector connector, UpstreamPool pool) {
+        this.context = context;
+        this.services = new ExchangeServices(connector, pool,
+                new UpstreamInitializer(context.settings().limits()), context.settings().limits().responseTimeout());
+    }
+
+    ConnectionId id() {
+        return id;
+    }
+
+    HttpVersion clientVersion() {
+        return clientVersion;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        readFromClient();
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        readWanted = false;
+        if (bytesAhead != null) {
+            collectAhead(msg);
+            return;
+        }
+        if (closing) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        if (msg instanceof HttpRequest request) {
+            ReferenceCountUtil.release(msg); // only an invalid request is also content; a head holds no buffer
+            onRequest(request);
+        } else if (msg instanceof HttpContent content) {
+            onContent(content);
+        } else {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    private void onContent(HttpContent content) {
+        if (exchange != null && !discardingBody) {
+            exchange.onClientContent(content);
+            return;
+        }
+        boolean last = content instanceof LastHttpContent;
+        content.release();
+        if (last && discardingBody) {
+            discardingBody = false;
+            if (exchange == null && connect == null) {
+                readNextRequest();
+            }
+        } else if (discardingBody) {
+            readFromClient();
+        }
+    }
+
+    private void onRequest(HttpRequest request) {
+        clientVersion = request.protocolVersion();
+        if (request.decoderResult().isFailure()) {
+            BadRequestException e = RequestChecks.decoderFailure(request.decoderResult());
+            refuse(request, null, e.error(), e.getMessage(), null, true);
+            return;
+        }
+        RequestTarget target;
+        try {
+            RequestChecks.checkHeaders(request);
+            if (HttpMethod.CONNECT.equals(request.method())) {
+                target = RequestTarget.parseConnect(request.uri());
+            } else {
+                target = RequestTarget.parseAbsolute(request.uri());
+                RequestChecks.checkHost(request, target, 80);
+            }
+        } catch (BadRequestException e) {
+            refuse(request, null, e.error(), e.getMessage(), null, true);
+            return;
+        }
+        Decision decision = context.policy().decide(target.host(), target.port());
+        if (!decision.allowed()) {
+            refuse(request, target, ProxyError.DENIED, decision.reason(), decision.rule(), false);
+            return;
+        }
+        if (HttpMethod.CONNECT.equals(request.method())) {
+            connect = new ConnectExchange(this, ctx, target, decision, services.connector());
+            connect.start();
+        } else {
+            exchange = new ForwardExchange(this, ctx, request, target, decision, services);
+            exchange.start();
+        }
+    }
+
+    /** Answers a request the proxy will not forward, and logs it. */
+    private void refuse(HttpRequest request, RequestTarget target, ProxyError error, String reason, String rule,
+                        boolean alwaysClose) {
+        boolean hasBody = HttpUtil.isTransferEncodingChunked(request) || HttpUtil.getContentLength(request, 0L) > 0;
+        boolean close = alwaysClose || hasBody || !HttpUtil.isKeepAlive(request) || inputShutdown
+                || HttpMethod.CONNECT.equals(request.method());
+        if (AccessLog.enabled()) {
+            String shownTarget = target == null ? "-" : HttpMethod.CONNECT.equals(request.method())
+                    ? target.authority() : "http://" + target.authority() + pathOnly(target.pathAndQuery());
+            AccessLog.record(new AccessRecord(id, Channels.remote(ctx.channel()), safeMethod(request), shownTarget,
+                    error == ProxyError.DENIED ? "deny" : "error", rule, error.status().code(), 0, 0, 0,
+                    close ? "proxy-error" : "keep-alive", reason));
+        }
+        answerWithError(error, reason, close, !close);
+    }
+
+    /**
+     * Sends the proxy's own error response. With {@code close} the connection ends after it;
+     * otherwise the rest of the current request (its empty last part) is read and dropped, and the
+     * next request is read.
+     */
+    void answerWithError(ProxyError error, String reason, boolean close, boolean discardRest) {
+        exchange = null;
+        connect = null;
+        boolean closeNow = close || inputShutdown;
+        ctx.writeAndFlush(ErrorResponses.of(error, reason, closeNow, ctx.alloc()));
+        if (closeNow) {
+            closing = true;
+            Channels.closeOnFlush(ctx.channel());
+        } else if (discardRest) {
+            discardingBody = true;
+            readFromClient();
+        } else {
+            readNextRequest();
+        }
+    }
+
+    /** The current exchange ended with a complete response. */
+    void exchangeFinished(boolean closeClient) {
+        exchange = null;
+        ctx.flush();
+        if (closeClient || inputShutdown) {
+            closing = true;
+            Channels.closeOnFlush(ctx.channel());
+        } else {
+            readNextRequest();
+        }
+    }
+
+    private void readNextRequest() {
+        readFromClient();
+    }
+
+    /** Asks for the next message from the client; exchanges call this to pull request bodies. */
+    void readFromClient() {
+        readWanted = true;
+        ctx.read();
+    }
+
+    /** CONNECT succeeded upstream: answer 200 and become a relay. */
+    void establishTunnel(Channel upstream, Tunnel.EndListener onEnd) {
+        connect = null;
+        ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+                new HttpResponseStatus(200, "Connection established")));
+        switchToTunnel(upstream, onEnd);
+    }
+
+    /**
+     * Replaces HTTP handling on both channels with a byte relay (after a CONNECT 200 or a 101).
+     * Bytes the client sent ahead that the decoder had not parsed are passed on; if the decoder had
+     * already parsed them as HTTP, they cannot be passed on intact, so the connection is closed.
+     */
+    void switchToTunnel(Channel upstream, Tunnel.EndListener onEnd) {
+        exchange = null;
+        bytesAhead = new ArrayList<>();
+        ChannelPipeline pipeline = ctx.pipeline();
+        pipeline.remove(PipelineNames.FLOW_CONTROL);
+        pipeline.remove(PipelineNames.HTTP_CODEC);
+        List<Object> ahead = bytesAhead;
+        bytesAhead = null;
+        if (httpAhead) {
+            log.debug("{} client sent data before the tunnel was established; closing", id);
+            ahead.forEach(ReferenceCountUtil::release);
+            upstream.close();
+            Channels.closeOnFlush(ctx.channel());
+            onEnd.ended(0, 0, "client-data-before-tunnel");
+            return;
+        }
+        ChannelPipeline upstreamPipeline = upstream.pipeline();
+        if (upstreamPipeline.get(PipelineNames.HTTP_CODEC) != null) {
+            upstreamPipeline.remove(PipelineNames.HTTP_CODEC);
+        }
+        if (upstreamPipeline.get(PipelineNames.UPSTREAM_RESPONSE) != null) {
+            upstreamPipeline.remove(PipelineNames.UPSTREAM_RESPONSE);
+        }
+        pipeline.remove(this);
+        new Tunnel(ctx.channel(), upstream, onEnd).start(PipelineNames.RELAY, ahead);
+    }
+
+    private void collectAhead(Object msg) {
+        if (msg instanceof ByteBuf bytes) {
+            if (bytes.isReadable()) {
+                bytesAhead.add(bytes);
+            } else {
+                bytes.release();
+            }
+        } else {
+            boolean emptyLast = msg instanceof LastHttpContent last && !last.content().isReadable()
+                    && last.trailingHeaders().isEmpty();
+            httpAhead |= !emptyLast;
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        // FlowControlHandler counts a read as satisfied by a read-complete even when the socket
+        // read produced no whole message (e.g. half a request body), so ask again.
+        if (readWanted && !closing) {
+            ctx.read();
+        }
+        ctx.fireChannelReadComplete();
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (exchange != null) {
+            exchange.clientWritabilityChanged();
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (exchange != null) {
+            exchange.clientClosed();
+            exchange = null;
+        }
+        if (connect != null) {
+            connect.clientClosed();
+            connect = null;
+        }
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof ChannelInputShutdownEvent) {
+            inputShutdown = true;
+            if (exchange == null && connect == null) {
+                closing = true;
+                Channels.closeOnFlush(ctx.channel());
+            }
+        } else if (evt instanceof IdleStateEvent) {
+            log.debug("{} idle for {} ms; closing", id, context.settings().limits().idleTimeout().toMillis());
+            ctx.close();
+        } else {
+            ctx.fireUserEventTriggered(evt);
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof IOException) {
+            log.debug("{} client connection failed: {}", id, cause.toString());
+        } else {
+            log.warn("{} unexpected error on client connection", id, cause);
+        }
+        ctx.close();
+    }
+
+    private static String pathOnly(String pathAndQuery) {
+        int q = pathAndQuery.indexOf('?');
+        return q < 0 ? pathAndQuery : pathAndQuery.substring(0, q);
+    }
+
+    private static String safeMethod(HttpRequest request) {
+        String name = request.method().name();
+        return name.length() > 16 || !name.chars().allMatch(c -> c > 0x20 && c < 0x7f) ? "-" : name;
+    }
+
+    static long elapsedMillis(long startNanos) {
+        return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos);
+    }
+}

@@ -1,0 +1,22 @@
+package io.egressproxy.core.observe;
+
+/**
+ * The fields of one access-log line. {@code decision} is {@code allow}, {@code deny} or
+ * {@code error}; {@code status} is the HTTP status given to the client (200 for an established
+ * tunnel); byte counts are body/tunnel payload bytes from the client ({@code up}) and to it
+ * ({@code down}).
+ */
+public record AccessRecord(
+        ConnectionId connectionId,
+        String client,
+        String method,
+        String target,
+        String decision,
+        String rule,
+        int status,
+        long bytesUp,
+        long bytesDown,
+        long durationMillis,
+        String closeReason,
+        String reason) {
+}

@@ -1,0 +1,32 @@
+package io.egressproxy.core.testing;
+
+import io.egressproxy.core.EgressProxy;
+
+/**
+ * Proxies for tests: listening on 127.0.0.1 with a free port and resolving names only through
+ * the JVM-wide {@link TestDnsServer} (so no test ever sends a DNS query off the machine).
+ */
+public final class TestProxies {
+    private static final TestDnsServer DNS = new TestDnsServer();
+
+    private TestProxies() {
+    }
+
+    /** The shared loopback DNS server; tests add their own names to it. */
+    public static TestDnsServer dns() {
+        return DNS;
+    }
+
+    /** A builder with loopback listen and test DNS already set. */
+    public static EgressProxy.Builder builder() {
+        return EgressProxy.builder()
+                .listen("127.0.0.1:0")
+                .set("egress-proxy.dns.servers", java.util.List.of(DNS.address()))
+                .set("egress-proxy.dns.query-timeout", "2s");
+    }
+
+    /** {@code http://127.0.0.1:PORT} of a running proxy, for curl -x. */
+    public static String url(EgressProxy proxy) {
+        return "http://127.0.0.1:" + proxy.address().getPort();
+    }
+}
