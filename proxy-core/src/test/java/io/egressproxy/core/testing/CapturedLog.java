@@ -56,4 +56,20 @@ public final class CapturedLog extends AppenderBase<ILoggingEvent> {
             return lines;
         }
     }
+
+    /** Waits up to 5 s for an access line containing all of {@code parts} (tunnels log when they end). */
+    public static String awaitAccessLine(String... parts) throws InterruptedException {
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (true) {
+            for (String line : accessLines()) {
+                if (java.util.Arrays.stream(parts).allMatch(line::contains)) {
+                    return line;
+                }
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("no access line containing " + java.util.List.of(parts) + " in " + accessLines());
+            }
+            Thread.sleep(20);
+        }
+    }
 }

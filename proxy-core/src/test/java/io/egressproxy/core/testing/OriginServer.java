@@ -48,7 +48,19 @@ public final class OriginServer implements AutoCloseable {
     private final List<Seen> seen = new CopyOnWriteArrayList<>();
 
     public OriginServer() throws IOException {
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 100);
+        this(null);
+    }
+
+    /** An HTTPS origin when {@code tls} is given (see {@link TestTls#serverContext}). */
+    public OriginServer(javax.net.ssl.SSLContext tls) throws IOException {
+        InetSocketAddress any = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+        if (tls == null) {
+            server = HttpServer.create(any, 100);
+        } else {
+            com.sun.net.httpserver.HttpsServer https = com.sun.net.httpserver.HttpsServer.create(any, 100);
+            https.setHttpsConfigurator(new com.sun.net.httpserver.HttpsConfigurator(tls));
+            server = https;
+        }
         server.setExecutor(executor);
         server.createContext("/", this::handle);
         server.start();
