@@ -15,9 +15,16 @@ import java.util.function.Function;
  */
 final class ConfigReader {
     private final Config config;
+    private final String prefix;
 
-    ConfigReader(Config config) {
+    /** Reads the keys under {@code prefix} (e.g. "egress-proxy") of the root {@code config}. */
+    ConfigReader(Config config, String prefix) {
         this.config = config;
+        this.prefix = prefix;
+    }
+
+    private String full(String path) {
+        return prefix + "." + path;
     }
 
     String string(String path) {
@@ -75,19 +82,24 @@ final class ConfigReader {
 
     /** An error for {@code path} whose message starts with where the value was written. */
     InvalidConfigException invalid(String path, String expectation) {
-        String where = "";
-        if (config.hasPath(path)) {
-            ConfigValue value = config.getValue(path);
-            where = value.origin().description() + ": ";
+        return new InvalidConfigException(origin(path) + full(path) + ": " + expectation);
+    }
+
+    /** {@code "file: line N: "} where the value at {@code path} was written, or "". */
+    String origin(String path) {
+        String key = path.contains("[") ? path.substring(0, path.indexOf('[')) : path;
+        if (config.hasPath(full(key))) {
+            ConfigValue value = config.getValue(full(key));
+            return value.origin().description() + ": ";
         }
-        return new InvalidConfigException(where + path + ": " + expectation);
+        return "";
     }
 
     private <T> T read(String path, Function<String, T> getter) {
         try {
-            return getter.apply(path);
+            return getter.apply(full(path));
         } catch (ConfigException.Missing e) {
-            throw new InvalidConfigException(path + ": missing; it has a default in reference.conf, so the"
+            throw new InvalidConfigException(full(path) + ": missing; it has a default in reference.conf, so the"
                     + " configuration was built without it (use ProxyConfigs.load or withFallback(defaultReference()))", e);
         } catch (ConfigException e) {
             throw new InvalidConfigException(e.getMessage(), e);

@@ -4,6 +4,9 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigValue;
 
+import io.egressproxy.core.policy.HostPattern;
+import io.egressproxy.core.policy.InvalidPatternException;
+
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
@@ -32,16 +35,12 @@ public record ProxySettings(
      * @throws InvalidConfigException naming the file, key and expectation of the first bad value
      */
     public static ProxySettings from(Config root) {
-        Config config;
         try {
             root.checkValid(com.typesafe.config.ConfigFactory.defaultReference(), ROOT);
-            config = root.getConfig(ROOT);
-        } catch (ConfigException.ValidationFailed e) {
-            throw new InvalidConfigException(e.getMessage(), e);
         } catch (ConfigException e) {
             throw new InvalidConfigException(e.getMessage(), e);
         }
-        ConfigReader r = new ConfigReader(config);
+        ConfigReader r = new ConfigReader(root, ROOT);
         return new ProxySettings(
                 r.hostAndPort("listen"),
                 readPolicy(r),
@@ -58,7 +57,20 @@ public record ProxySettings(
             }
             ports.add(port);
         }
-        return new PolicySettings(r.strings("policy.allow"), r.strings("policy.block"), r.strings("policy.bypass"), ports);
+        return new PolicySettings(patterns(r, "policy.allow"), patterns(r, "policy.block"), patterns(r, "policy.bypass"), ports);
+    }
+
+    /** Reads a pattern list and checks every entry now, so a mistake is reported with its file and line. */
+    private static List<String> patterns(ConfigReader r, String path) {
+        List<String> entries = r.strings(path);
+        for (int i = 0; i < entries.size(); i++) {
+            try {
+                HostPattern.parse(entries.get(i));
+            } catch (InvalidPatternException e) {
+                throw new InvalidConfigException(r.origin(path) + ROOT + "." + path + "[" + i + "]: " + e.getMessage(), e);
+            }
+        }
+        return entries;
     }
 
     private static DnsSettings readDns(ConfigReader r) {

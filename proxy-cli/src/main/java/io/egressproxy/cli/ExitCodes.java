@@ -1,0 +1,32 @@
+package io.egressproxy.cli;
+
+import io.egressproxy.core.config.InvalidConfigException;
+import picocli.CommandLine;
+
+/**
+ * Maps what a command threw to an exit code and one line on stderr: 2 for configuration and
+ * usage problems a person must fix, 1 for anything else. No stack traces for expected failures.
+ */
+final class ExitCodes implements CommandLine.IExecutionExceptionHandler {
+    static final int FAILURE = 1;
+    static final int CONFIG = 2;
+
+    @Override
+    public int handleExecutionException(Exception e, CommandLine commandLine, CommandLine.ParseResult parseResult) {
+        if (e instanceof InvalidConfigException || e instanceof IllegalArgumentException) {
+            commandLine.getErr().println("egress-proxy: configuration error: " + e.getMessage());
+            return CONFIG;
+        }
+        if (isUserFacing(e)) {
+            commandLine.getErr().println("egress-proxy: " + e.getMessage());
+            return FAILURE;
+        }
+        commandLine.getErr().println("egress-proxy: unexpected error: " + e);
+        e.printStackTrace(commandLine.getErr());
+        return FAILURE;
+    }
+
+    private static boolean isUserFacing(Exception e) {
+        return e.getClass().getName().startsWith("io.egressproxy.") && e.getMessage() != null;
+    }
+}
