@@ -6,8 +6,7 @@ import io.egressproxy.core.http.ClientInitializer;
 import io.egressproxy.core.http.ProxyContext;
 import io.egressproxy.core.net.Transport;
 import io.egressproxy.core.net.UpstreamResolver;
-import io.egressproxy.core.policy.InvalidPatternException;
-import io.egressproxy.core.policy.Policy;
+import io.egressproxy.core.identity.Sandboxes;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
@@ -37,26 +36,13 @@ final class ProxyServer implements AutoCloseable {
 
     ProxyServer(ProxySettings settings) {
         this.settings = settings;
-        Policy policy = buildPolicy(settings);
-        policy.warnings().forEach(w -> log.warn("policy: {}", w));
+        Sandboxes sandboxes = Sandboxes.from(settings);
+        sandboxes.warnings().forEach(w -> log.warn("policy: {}", w));
         this.transport = Transport.select(settings.transport().preferNative());
         this.acceptGroup = transport.newGroup(1, "egress-proxy-accept");
         this.workerGroup = transport.newGroup(settings.transport().threads(), "egress-proxy-io");
         this.resolver = new UpstreamResolver(settings.dns(), transport);
-        this.context = new ProxyContext(settings, policy, transport, resolver);
-    }
-
-    static Policy buildPolicy(ProxySettings settings) {
-        try {
-            return Policy.builder()
-                    .allow("egress-proxy.policy.allow", settings.policy().allow())
-                    .block("egress-proxy.policy.block", settings.policy().block())
-                    .bypass("egress-proxy.policy.bypass", settings.policy().bypass())
-                    .defaultPorts(settings.policy().defaultPorts())
-                    .build();
-        } catch (InvalidPatternException e) {
-            throw new InvalidConfigException(e.getMessage(), e);
-        }
+        this.context = new ProxyContext(settings, sandboxes, transport, resolver);
     }
 
     /** Binds the listener; blocks the calling thread until bound or failed. */

@@ -16,15 +16,50 @@ import java.util.function.Function;
 final class ConfigReader {
     private final Config config;
     private final String prefix;
+    private final String display;
 
     /** Reads the keys under {@code prefix} (e.g. "egress-proxy") of the root {@code config}. */
     ConfigReader(Config config, String prefix) {
+        this(config, prefix, prefix);
+    }
+
+    private ConfigReader(Config config, String prefix, String display) {
         this.config = config;
         this.prefix = prefix;
+        this.display = display;
     }
 
     private String full(String path) {
         return prefix + "." + path;
+    }
+
+    /** A reader for the object at {@code path}. */
+    ConfigReader sub(String path) {
+        return new ConfigReader(config, full(path), display + "." + path);
+    }
+
+    /** Readers for each object of the list at {@code path}, named {@code path[i]} in messages. */
+    List<ConfigReader> objects(String path) {
+        List<? extends Config> items = read(path, config::getConfigList);
+        List<ConfigReader> readers = new java.util.ArrayList<>();
+        for (int i = 0; i < items.size(); i++) {
+            readers.add(new ConfigReader(items.get(i).atKey("item"), "item", display + "." + path + "[" + i + "]"));
+        }
+        return readers;
+    }
+
+    /** The keys of the object at {@code path}. */
+    java.util.Set<String> keys(String path) {
+        return read(path, config::getObject).keySet();
+    }
+
+    boolean has(String path) {
+        return config.hasPath(full(path));
+    }
+
+    /** {@code egress-proxy.x.y} as shown in messages. */
+    String name(String path) {
+        return display + "." + path;
     }
 
     String string(String path) {
@@ -82,7 +117,7 @@ final class ConfigReader {
 
     /** An error for {@code path} whose message starts with where the value was written. */
     InvalidConfigException invalid(String path, String expectation) {
-        return new InvalidConfigException(origin(path) + full(path) + ": " + expectation);
+        return new InvalidConfigException(origin(path) + name(path) + ": " + expectation);
     }
 
     /** {@code "file: line N: "} where the value at {@code path} was written, or "". */
@@ -99,7 +134,7 @@ final class ConfigReader {
         try {
             return getter.apply(full(path));
         } catch (ConfigException.Missing e) {
-            throw new InvalidConfigException(full(path) + ": missing; it has a default in reference.conf, so the"
+            throw new InvalidConfigException(name(path) + ": missing; it has a default in reference.conf, so the"
                     + " configuration was built without it (use ProxyConfigs.load or withFallback(defaultReference()))", e);
         } catch (ConfigException e) {
             throw new InvalidConfigException(e.getMessage(), e);

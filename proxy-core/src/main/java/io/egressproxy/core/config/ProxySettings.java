@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigValue;
 
+import io.egressproxy.core.policy.DefaultAction;
 import io.egressproxy.core.policy.HostPattern;
 import io.egressproxy.core.policy.InvalidPatternException;
 
@@ -23,6 +24,8 @@ import java.util.Set;
 public record ProxySettings(
         HostAndPort listen,
         PolicySettings policy,
+        boolean requireIdentity,
+        List<SandboxSettings> sandboxes,
         DnsSettings dns,
         LimitSettings limits,
         TransportSettings transport) {
@@ -44,6 +47,8 @@ public record ProxySettings(
         return new ProxySettings(
                 r.hostAndPort("listen"),
                 readPolicy(r),
+                r.bool("require-identity"),
+                readSandboxes(r),
                 readDns(r),
                 readLimits(r),
                 new TransportSettings(r.bool("transport.native"), r.intValue("transport.threads", 0, 1024)));
@@ -57,7 +62,69 @@ public record ProxySettings(
             }
             ports.add(port);
         }
-        return new PolicySettings(patterns(r, "policy.allow"), patterns(r, "policy.block"), patterns(r, "policy.bypass"), ports);
+        DefaultAction defaultAction = switch (r.string("policy.default")) {
+            case "deny" -> DefaultAction.DENY;
+            case "allow" -> DefaultAction.ALLOW;
+            case "ask" -> DefaultAction.ASK;
+            default -> throw r.invalid("policy.default", "expected deny, allow or ask");
+        };
+        boolean report = switch (r.string("policy.mode")) {
+            case "enforce" -> false;
+            case "report" -> true;
+            default -> throw r.invalid("policy.mode", "expected enforce or report");
+        };
+        return new PolicySettings(patterns(r, "policy.allow"), patterns(r, "policy.block"), patterns(r, "policy.bypass"),
+                ports, defaultAction, report, readRules(r, "policy.rules"));
+    }
+
+    private static List<RequestRuleSettings> readRules(ConfigReader r, String path) {
+        List<RequestRuleSettings> rules = new ArrayList<>();
+        for (ConfigReader item : r.objects(path)) {
+            String host = item.string("host");
+            try {
+                HostPattern.parse(host);
+            } catch (InvalidPatternException e) {
+                throw item.invalid("host", e.getMessage());
+            }
+            List<String> methods = item.has("methods") ? item.strings("methods") : List.of();
+            List<String> paths = item.has("paths") ? item.strings("paths") : List.of();
+            for (String p : paths) {
+                if (!p.startsWith("/")) {
+                    throw item.invalid("paths", "path pattern '" + p + "' must start with '/', e.g. '/v1/*'");
+                }
+            }
+            rules.add(new RequestRuleSettings(host, methods, paths));
+        }
+        return rules;
+    }
+
+    private static List<SandboxSettings> readSandboxes(ConfigReader r) {
+        List<SandboxSettings> sandboxes = new ArrayList<>();
+        for (String name : new java.util.TreeSet<>(r.keys("sandboxes"))) {
+            if (!name.matches("[A-Za-z0-9][A-Za-z0-9_.-]{0,62}")) {
+                throw r.invalid("sandboxes", "sandbox name '" + name + "' must be letters, digits, '.', '_' or '-' (it is the proxy user name)");
+            }
+            ConfigReader s = r.sub("sandboxes." + name);
+            SecretReader.Result token = SecretReader.read(s, "token", null, "token-file");
+            if (token.secret() == null && (s.has("token") || s.has("token-file"))) {
+                throw s.invalid(s.has("token") ? "token" : "token-file", token.missingReason());
+            }
+            List<String> sources = s.has("sources") ? s.strings("sources") : List.of();
+            for (int i = 0; i < sources.size(); i++) {
+                try {
+                    HostPattern.parse(sources.get(i));
+                } catch (InvalidPatternException e) {
+                    throw s.invalid("sources", "entry " + i + ": " + e.getMessage());
+                }
+            }
+            if (token.secret() == null && sources.isEmpty()) {
+                throw s.invalid("token", "sandbox '" + name + "' needs a token (or token-file) or source addresses (sources) to be recognised");
+            }
+            sandboxes.add(new SandboxSettings(name, token.secret(), sources,
+                    s.has("allow") ? patterns(s, "allow") : List.of(), s.has("block") ? patterns(s, "block") : List.of(),
+                    s.has("bypass") ? patterns(s, "bypass") : List.of(), s.has("rules") ? readRules(s, "rules") : List.of()));
+        }
+        return sandboxes;
     }
 
     /** Reads a pattern list and checks every entry now, so a mistake is reported with its file and line. */
@@ -67,7 +134,7 @@ public record ProxySettings(
             try {
                 HostPattern.parse(entries.get(i));
             } catch (InvalidPatternException e) {
-                throw new InvalidConfigException(r.origin(path) + ROOT + "." + path + "[" + i + "]: " + e.getMessage(), e);
+                throw new InvalidConfigException(r.origin(path) + r.name(path) + "[" + i + "]: " + e.getMessage(), e);
             }
         }
         return entries;

@@ -3,6 +3,7 @@ package io.egressproxy.core.http;
 import io.egressproxy.core.observe.AccessLog;
 import io.egressproxy.core.observe.AccessRecord;
 import io.egressproxy.core.policy.Decision;
+import io.egressproxy.core.policy.PolicyScope;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
@@ -29,21 +30,25 @@ final class ConnectExchange {
     private final ChannelHandlerContext client;
     private final RequestTarget target;
     private final Decision decision;
+    private final PolicyScope scope;
+    private final String reportNote;
     private final UpstreamConnector connector;
     private final long startNanos = System.nanoTime();
     private boolean done;
 
     ConnectExchange(ProxyRequestHandler owner, ChannelHandlerContext client, RequestTarget target, Decision decision,
-                    UpstreamConnector connector) {
+                    PolicyScope scope, String reportNote, UpstreamConnector connector) {
         this.owner = owner;
         this.client = client;
         this.target = target;
         this.decision = decision;
+        this.scope = scope;
+        this.reportNote = reportNote;
         this.connector = connector;
     }
 
     void start() {
-        connector.permittedAddresses(target.host(), target.port(), client.channel().eventLoop())
+        connector.permittedAddresses(target.host(), target.port(), client.channel().eventLoop(), scope)
                 .addListener((Future<List<InetAddress>> f) -> {
                     if (done) {
                         return;
@@ -88,12 +93,12 @@ final class ConnectExchange {
     }
 
     private void record(long up, long down, String closeReason) {
-        log("allow", 200, up, down, closeReason, null, decision.rule());
+        log(reportNote != null ? "report" : "allow", 200, up, down, closeReason, reportNote, decision.rule());
     }
 
     private void log(String decisionWord, int status, long up, long down, String closeReason, String reason, String rule) {
         if (AccessLog.enabled()) {
-            AccessLog.record(new AccessRecord(owner.id(), Channels.remote(client.channel()), "CONNECT", target.authority(),
+            AccessLog.record(new AccessRecord(owner.id(), Channels.remote(client.channel()), scope.sandbox(), "CONNECT", target.authority(),
                     decisionWord, rule, status, up, down,
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos), closeReason, reason));
         }

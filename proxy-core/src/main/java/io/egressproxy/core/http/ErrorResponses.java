@@ -34,6 +34,9 @@ public final class ErrorResponses {
                 .set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_STORE)
                 .set(ERROR_HEADER, error.code())
                 .set(REASON_HEADER, line);
+        if (error == ProxyError.PROXY_AUTH_REQUIRED) {
+            response.headers().set(HttpHeaderNames.PROXY_AUTHENTICATE, "Basic realm=\"egress-proxy\"");
+        }
         if (close) {
             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
         }

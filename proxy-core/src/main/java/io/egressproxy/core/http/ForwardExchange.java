@@ -4,6 +4,7 @@ import io.egressproxy.core.observe.AccessLog;
 import io.egressproxy.core.observe.AccessRecord;
 import io.egressproxy.core.observe.ConnectionId;
 import io.egressproxy.core.policy.Decision;
+import io.egressproxy.core.policy.PolicyScope;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -42,6 +43,8 @@ final class ForwardExchange {
     private final HttpRequest request;
     private final RequestTarget target;
     private final Decision decision;
+    private final PolicyScope scope;
+    private final String reportNote;
     private final ExchangeServices services;
     private final boolean clientKeepAlive;
     private final boolean upgradeRequested;
@@ -68,12 +71,15 @@ final class ForwardExchange {
     private ScheduledFuture<?> responseTimer;
 
     ForwardExchange(ProxyRequestHandler owner, ChannelHandlerContext client, HttpRequest request,
-                    RequestTarget target, Decision decision, ExchangeServices services) {
+                    RequestTarget target, Decision decision, PolicyScope scope, String reportNote,
+                    ExchangeServices services) {
         this.owner = owner;
         this.client = client;
         this.request = request;
         this.target = target;
         this.decision = decision;
+        this.scope = scope;
+        this.reportNote = reportNote;
         this.services = services;
         this.clientKeepAlive = HttpUtil.isKeepAlive(request);
         this.upgradeRequested = HopByHopHeaders.isWebSocketUpgrade(request.headers());
@@ -89,7 +95,7 @@ final class ForwardExchange {
     }
 
     void start() {
-        services.connector().permittedAddresses(target.host(), target.port(), client.channel().eventLoop())
+        services.connector().permittedAddresses(target.host(), target.port(), client.channel().eventLoop(), scope)
                 .addListener((Future<List<InetAddress>> f) -> {
                     if (done) {
                         return;
@@ -426,14 +432,14 @@ final class ForwardExchange {
     }
 
     private void record(int code, String closeReason, String reason) {
-        recordAs(decision.allowed() ? "allow" : "deny", code, closeReason, reason, decision.rule());
+        recordAs(reportNote != null ? "report" : "allow", code, closeReason, reportNote != null ? reportNote : reason, decision.rule());
     }
 
     private void recordAs(String decisionWord, int code, String closeReason, String reason, String rule) {
         if (!AccessLog.enabled()) {
             return;
         }
-        AccessLog.record(new AccessRecord(owner.id(), Channels.remote(client.channel()), request.method().name(),
+        AccessLog.record(new AccessRecord(owner.id(), Channels.remote(client.channel()), scope.sandbox(), request.method().name(),
                 "http://" + target.authority() + pathWithoutQuery(), decisionWord, rule, code, bytesUp, bytesDown,
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos), closeReason, reason));
     }

@@ -3,7 +3,7 @@ package io.egressproxy.core.http;
 import io.egressproxy.core.config.ProxySettings;
 import io.egressproxy.core.net.Transport;
 import io.egressproxy.core.net.UpstreamResolver;
-import io.egressproxy.core.policy.Policy;
+import io.egressproxy.core.identity.Sandboxes;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -22,13 +22,13 @@ public final class ProxyContext {
     private final ProxySettings settings;
     private final Transport transport;
     private final UpstreamResolver resolver;
-    private volatile Policy policy;
+    private volatile Sandboxes sandboxes;
     private volatile InetSocketAddress listenAddress;
     private final Set<InetAddress> localAddresses;
 
-    public ProxyContext(ProxySettings settings, Policy policy, Transport transport, UpstreamResolver resolver) {
+    public ProxyContext(ProxySettings settings, Sandboxes sandboxes, Transport transport, UpstreamResolver resolver) {
         this.settings = settings;
-        this.policy = policy;
+        this.sandboxes = sandboxes;
         this.transport = transport;
         this.resolver = resolver;
         this.localAddresses = Collections.unmodifiableSet(findLocalAddresses());
@@ -38,13 +38,14 @@ public final class ProxyContext {
         return settings;
     }
 
-    public Policy policy() {
-        return policy;
+    /** The sandboxes and policies in force now. */
+    public Sandboxes sandboxes() {
+        return sandboxes;
     }
 
-    /** Applies a new policy to requests that start after this call. */
-    public void policy(Policy newPolicy) {
-        this.policy = newPolicy;
+    /** Applies new policies to requests that start after this call. */
+    public void sandboxes(Sandboxes newSandboxes) {
+        this.sandboxes = newSandboxes;
     }
 
     public Transport transport() {

@@ -12,6 +12,7 @@ public enum ProxyError {
     UNSUPPORTED_SCHEME(HttpResponseStatus.BAD_REQUEST, "unsupported-scheme"),
     URI_TOO_LONG(HttpResponseStatus.REQUEST_URI_TOO_LONG, "uri-too-long"),
     HEADERS_TOO_LARGE(HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE, "headers-too-large"),
+    PROXY_AUTH_REQUIRED(HttpResponseStatus.PROXY_AUTHENTICATION_REQUIRED, "proxy-auth-required"),
     DENIED(HttpResponseStatus.FORBIDDEN, "denied"),
     MISDIRECTED(HttpResponseStatus.MISDIRECTED_REQUEST, "misdirected"),
     DNS_FAILED(HttpResponseStatus.BAD_GATEWAY, "dns-failed"),

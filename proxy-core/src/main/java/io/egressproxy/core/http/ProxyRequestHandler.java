@@ -3,7 +3,9 @@ package io.egressproxy.core.http;
 import io.egressproxy.core.observe.AccessLog;
 import io.egressproxy.core.observe.AccessRecord;
 import io.egressproxy.core.observe.ConnectionId;
+import io.egressproxy.core.identity.Identification;
 import io.egressproxy.core.policy.Decision;
+import io.egressproxy.core.policy.PolicyScope;
 import io.egressproxy.core.tunnel.Tunnel;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -14,6 +16,7 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -55,6 +58,7 @@ final class ProxyRequestHandler extends ChannelInboundHandlerAdapter {
     private boolean httpAhead;
     /** A read was asked for and no message has arrived yet (see {@link #channelReadComplete}). */
     private boolean readWanted;
+    private PolicyScope scope;
 
     ProxyRequestHandler(ProxyContext context, UpstreamConnector connector, UpstreamPool pool) {
         this.context = context;
@@ -121,6 +125,7 @@ final class ProxyRequestHandler extends ChannelInboundHandlerAdapter {
 
     private void onRequest(HttpRequest request) {
         clientVersion = request.protocolVersion();
+        scope = null;
         if (request.decoderResult().isFailure()) {
             BadRequestException e = RequestChecks.decoderFailure(request.decoderResult());
             refuse(request, null, e.error(), e.getMessage(), null, true);
@@ -139,18 +144,46 @@ final class ProxyRequestHandler extends ChannelInboundHandlerAdapter {
             refuse(request, null, e.error(), e.getMessage(), null, true);
             return;
         }
-        Decision decision = context.policy().decide(target.host(), target.port());
-        if (!decision.allowed()) {
-            refuse(request, target, ProxyError.DENIED, decision.reason(), decision.rule(), false);
+        Identification identity = context.sandboxes().identify(clientAddress(),
+                request.headers().get(HttpHeaderNames.PROXY_AUTHORIZATION));
+        if (identity.mustAuthenticate()) {
+            if (identity.kind() == Identification.Kind.REJECTED) {
+                log.info("{} proxy credentials from {} were rejected", id, Channels.remote(ctx.channel()));
+            }
+            refuse(request, target, ProxyError.PROXY_AUTH_REQUIRED, identity.problem(), null, false);
             return;
         }
-        if (HttpMethod.CONNECT.equals(request.method())) {
-            connect = new ConnectExchange(this, ctx, target, decision, services.connector());
+        scope = identity.scope();
+        boolean connectRequest = HttpMethod.CONNECT.equals(request.method());
+        Decision decision = scope.decide(target.host(), target.port());
+        if (decision.allowed() && !connectRequest) {
+            Decision l7 = scope.checkRequest(target.host(), target.port(), request.method().name(), target.pathAndQuery());
+            decision = l7.allowed() ? decision : l7;
+        }
+        String reportNote = null;
+        if (!decision.allowed()) {
+            if (!scope.reportOnly()) {
+                refuse(request, target, ProxyError.DENIED, decision.reason(), decision.rule(), false);
+                return;
+            }
+            reportNote = "would deny: " + decision.reason();
+        }
+        if (connectRequest) {
+            connect = new ConnectExchange(this, ctx, target, decision, scope, reportNote, services.connector());
             connect.start();
         } else {
-            exchange = new ForwardExchange(this, ctx, request, target, decision, services);
+            exchange = new ForwardExchange(this, ctx, request, target, decision, scope, reportNote, services);
             exchange.start();
         }
+    }
+
+    private java.net.InetAddress clientAddress() {
+        return ctx.channel().remoteAddress() instanceof java.net.InetSocketAddress inet ? inet.getAddress() : null;
+    }
+
+    /** The sandbox (or global) scope of the current request, for logs. */
+    String sandboxLabel() {
+        return scope == null ? null : scope.sandbox();
     }
 
     /** Answers a request the proxy will not forward, and logs it. */
@@ -162,7 +195,7 @@ final class ProxyRequestHandler extends ChannelInboundHandlerAdapter {
         if (AccessLog.enabled()) {
             String shownTarget = target == null ? "-" : HttpMethod.CONNECT.equals(request.method())
                     ? target.authority() : "http://" + target.authority() + pathOnly(target.pathAndQuery());
-            AccessLog.record(new AccessRecord(id, Channels.remote(ctx.channel()), safeMethod(request), shownTarget,
+            AccessLog.record(new AccessRecord(id, Channels.remote(ctx.channel()), sandboxLabel(), safeMethod(request), shownTarget,
                     error == ProxyError.DENIED ? "deny" : "error", rule, error.status().code(), 0, 0, 0,
                     close ? "proxy-error" : "keep-alive", reason));
         }

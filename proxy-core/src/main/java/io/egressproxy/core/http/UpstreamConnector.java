@@ -2,7 +2,9 @@ package io.egressproxy.core.http;
 
 import io.egressproxy.core.policy.Decision;
 import io.egressproxy.core.policy.Host;
-import io.egressproxy.core.policy.Policy;
+import io.egressproxy.core.policy.PolicyScope;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -29,6 +31,7 @@ import java.util.List;
  * Stateless apart from the shared {@link ProxyContext}; call from the event loop.
  */
 public final class UpstreamConnector {
+    private static final Logger log = LoggerFactory.getLogger(UpstreamConnector.class);
     private final ProxyContext context;
 
     public UpstreamConnector(ProxyContext context) {
@@ -40,9 +43,8 @@ public final class UpstreamConnector {
      * Fails with an {@link UpstreamFailure}: DENIED when every address is refused, DNS_FAILED when
      * the name does not resolve.
      */
-    public Future<List<InetAddress>> permittedAddresses(Host host, int port, EventLoop loop) {
+    public Future<List<InetAddress>> permittedAddresses(Host host, int port, EventLoop loop, PolicyScope policy) {
         Promise<List<InetAddress>> promise = loop.newPromise();
-        Policy policy = context.policy();
         context.resolver().resolveAll(host, loop).addListener((Future<List<InetAddress>> resolved) -> {
             if (!resolved.isSuccess()) {
                 promise.setFailure(dnsFailure(host, resolved.cause()));
@@ -58,6 +60,11 @@ public final class UpstreamConnector {
                     firstRefusal = refusal;
                 }
             }
+            if (permitted.isEmpty() && firstRefusal != null && policy.reportOnly() && firstRefusal.error() == ProxyError.DENIED
+                    && !firstRefusal.getMessage().contains("own listener")) {
+                log.info("report-only: would deny: {}", firstRefusal.getMessage());
+                permitted.addAll(resolved.getNow());
+            }
             if (permitted.isEmpty()) {
                 promise.setFailure(firstRefusal != null ? firstRefusal
                         : new UpstreamFailure(ProxyError.DNS_FAILED, "host '" + host.name() + "' has no addresses", null));
@@ -68,7 +75,7 @@ public final class UpstreamConnector {
         return promise;
     }
 
-    private UpstreamFailure refusal(Policy policy, Host host, int port, InetAddress address) {
+    private UpstreamFailure refusal(PolicyScope policy, Host host, int port, InetAddress address) {
         if (context.isSelf(address, port)) {
             return new UpstreamFailure(ProxyError.DENIED, "'" + host.name() + ":" + port + "' is this proxy's own listener ("
                     + address.getHostAddress() + "); the proxy never connects to itself", null);

@@ -9,6 +9,7 @@ package io.egressproxy.core.observe;
 public record AccessRecord(
         ConnectionId connectionId,
         String client,
+        String sandbox,
         String method,
         String target,
         String decision,
