@@ -112,10 +112,13 @@ public final class Sandboxes {
     }
 
     /**
-     * Identifies the client of one request. {@code proxyAuthorization} is the header value or null.
+     * Identifies the client of one request. {@code proxyAuthorization} is the header value or null;
+     * credentials that name no sandbox, or carry a wrong token, are REJECTED.
      */
     public Identification identify(InetAddress client, String proxyAuthorization) {
-        if (proxyAuthorization != null) {
+        if (proxyAuthorization != null && !byName.isEmpty()) {
+            // With no sandboxes configured there is nothing to check credentials against; the
+            // header is dropped like any other hop-by-hop header.
             return byCredentials(proxyAuthorization);
         }
         if (client != null && !byName.isEmpty()) {
