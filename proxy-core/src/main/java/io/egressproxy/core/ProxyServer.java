@@ -6,7 +6,10 @@ import io.egressproxy.core.http.ClientInitializer;
 import io.egressproxy.core.http.ProxyContext;
 import io.egressproxy.core.net.Transport;
 import io.egressproxy.core.net.UpstreamResolver;
+import io.egressproxy.core.config.TlsSettings;
 import io.egressproxy.core.identity.Sandboxes;
+import io.egressproxy.core.tls.CertificateAuthority;
+import io.egressproxy.core.tls.Interception;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
@@ -33,6 +36,18 @@ final class ProxyServer implements AutoCloseable {
     private final UpstreamResolver resolver;
     private final ProxyContext context;
     private Channel serverChannel;
+    private final Interception interception;
+
+    /** Loads or creates the CA (blocking file work, at start only) and the TLS contexts. */
+    private static Interception interception(TlsSettings tls) {
+        CertificateAuthority ca = tls.caCert() != null ? CertificateAuthority.load(tls.caCert(), tls.caKey())
+                : CertificateAuthority.loadOrCreate(tls.caDir());
+        Interception interception = new Interception(ca, tls.upstreamTrust(), tls.leafValidity(), tls.leafCacheSize(),
+                tls.handshakeTimeout());
+        log.info("interception CA {} ({}), TLS provider {}", ca.sha256Fingerprint(),
+                ca.certificatePath() == null ? "in memory" : ca.certificatePath(), interception.provider());
+        return interception;
+    }
 
     ProxyServer(ProxySettings settings) {
         this.settings = settings;
@@ -42,7 +57,8 @@ final class ProxyServer implements AutoCloseable {
         this.acceptGroup = transport.newGroup(1, "egress-proxy-accept");
         this.workerGroup = transport.newGroup(settings.transport().threads(), "egress-proxy-io");
         this.resolver = new UpstreamResolver(settings.dns(), transport);
-        this.context = new ProxyContext(settings, sandboxes, transport, resolver);
+        this.interception = settings.tls().intercept() == TlsSettings.InterceptMode.NONE ? null : interception(settings.tls());
+        this.context = new ProxyContext(settings, sandboxes, transport, resolver, interception);
     }
 
     /** Binds the listener; blocks the calling thread until bound or failed. */
@@ -94,6 +110,9 @@ final class ProxyServer implements AutoCloseable {
         acceptGroup.terminationFuture().awaitUninterruptibly(10, TimeUnit.SECONDS);
         workerGroup.terminationFuture().awaitUninterruptibly(10, TimeUnit.SECONDS);
         resolver.close();
+        if (interception != null) {
+            interception.close();
+        }
     }
 
     static String format(InetSocketAddress address) {

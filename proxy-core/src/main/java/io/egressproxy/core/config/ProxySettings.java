@@ -10,6 +10,7 @@ import io.egressproxy.core.policy.InvalidPatternException;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -26,6 +27,8 @@ public record ProxySettings(
         PolicySettings policy,
         boolean requireIdentity,
         List<SandboxSettings> sandboxes,
+        List<CredentialSettings> credentials,
+        TlsSettings tls,
         DnsSettings dns,
         LimitSettings limits,
         TransportSettings transport) {
@@ -49,6 +52,8 @@ public record ProxySettings(
                 readPolicy(r),
                 r.bool("require-identity"),
                 readSandboxes(r),
+                readCredentials(r, "credentials"),
+                readTls(r),
                 readDns(r),
                 readLimits(r),
                 new TransportSettings(r.bool("transport.native"), r.intValue("transport.threads", 0, 1024)));
@@ -98,6 +103,75 @@ public record ProxySettings(
         return rules;
     }
 
+    private static List<CredentialSettings> readCredentials(ConfigReader r, String path) {
+        List<CredentialSettings> rules = new ArrayList<>();
+        int index = 0;
+        for (ConfigReader item : r.objects(path)) {
+            String name = item.has("name") ? item.string("name") : "credentials[" + index + "]";
+            List<String> hosts = item.strings("hosts");
+            if (hosts.isEmpty()) {
+                throw item.invalid("hosts", "a credential rule needs at least one host pattern");
+            }
+            for (int i = 0; i < hosts.size(); i++) {
+                try {
+                    HostPattern.parse(hosts.get(i));
+                } catch (InvalidPatternException e) {
+                    throw item.invalid("hosts", "entry " + i + ": " + e.getMessage());
+                }
+            }
+            Map<String, String> headers = new LinkedHashMap<>();
+            if (item.has("headers")) {
+                for (String header : item.keys("headers")) {
+                    headers.put(header, item.string("headers.\"" + header + "\""));
+                }
+            }
+            if (item.has("header")) {
+                headers.put(item.string("header"), item.has("value") ? item.string("value") : "{secret}");
+            }
+            if (headers.isEmpty()) {
+                throw item.invalid("header", "a credential rule needs header (and optionally value = \"Bearer {secret}\") or headers { name = template }");
+            }
+            for (Map.Entry<String, String> h : headers.entrySet()) {
+                if (!h.getKey().matches("[A-Za-z0-9!#$%&'*+.^_`|~-]+")) {
+                    throw item.invalid("header", "'" + h.getKey() + "' is not a valid header name");
+                }
+                if (!h.getValue().contains("{secret}")) {
+                    throw item.invalid("header", "the value template of header '" + h.getKey() + "' must contain {secret}, e.g. \"Bearer {secret}\"");
+                }
+                if (h.getValue().chars().anyMatch(c -> c < 0x20 || c == 0x7f)) {
+                    throw item.invalid("header", "the value template of header '" + h.getKey() + "' contains a control character");
+                }
+            }
+            SecretReader.Result secret = SecretReader.read(item, "secret", "env", "value-file");
+            String placeholder = item.has("placeholder") ? item.string("placeholder") : "egress-proxy-managed";
+            boolean plain = item.has("allow-plain-http") && item.bool("allow-plain-http");
+            rules.add(new CredentialSettings(name, hosts, headers, secret.secret(), secret.missingReason(), placeholder, plain));
+            index++;
+        }
+        return rules;
+    }
+
+    private static TlsSettings readTls(ConfigReader r) {
+        TlsSettings.InterceptMode mode = switch (r.string("tls.intercept")) {
+            case "credentials" -> TlsSettings.InterceptMode.CREDENTIALS;
+            case "all" -> TlsSettings.InterceptMode.ALL;
+            case "none" -> TlsSettings.InterceptMode.NONE;
+            default -> throw r.invalid("tls.intercept", "expected credentials, all or none");
+        };
+        String cert = r.string("tls.ca-cert");
+        String key = r.string("tls.ca-key");
+        if (cert.isEmpty() != key.isEmpty()) {
+            throw r.invalid(cert.isEmpty() ? "tls.ca-cert" : "tls.ca-key", "tls.ca-cert and tls.ca-key go together: set both or neither");
+        }
+        List<Path> trust = new ArrayList<>();
+        for (String file : r.strings("tls.upstream-trust")) {
+            trust.add(Path.of(file));
+        }
+        return new TlsSettings(Path.of(r.string("tls.ca-dir")), cert.isEmpty() ? null : Path.of(cert),
+                key.isEmpty() ? null : Path.of(key), mode, trust, r.duration("tls.leaf-validity"),
+                r.intValue("tls.leaf-cache-size", 1, 1_000_000), r.duration("tls.handshake-timeout"));
+    }
+
     private static List<SandboxSettings> readSandboxes(ConfigReader r) {
         List<SandboxSettings> sandboxes = new ArrayList<>();
         for (String name : new java.util.TreeSet<>(r.keys("sandboxes"))) {
@@ -122,7 +196,8 @@ public record ProxySettings(
             }
             sandboxes.add(new SandboxSettings(name, token.secret(), sources,
                     s.has("allow") ? patterns(s, "allow") : List.of(), s.has("block") ? patterns(s, "block") : List.of(),
-                    s.has("bypass") ? patterns(s, "bypass") : List.of(), s.has("rules") ? readRules(s, "rules") : List.of()));
+                    s.has("bypass") ? patterns(s, "bypass") : List.of(), s.has("rules") ? readRules(s, "rules") : List.of(),
+                    s.has("credentials") ? readCredentials(s, "credentials") : List.of()));
         }
         return sandboxes;
     }

@@ -12,12 +12,13 @@ import java.util.List;
  * @param token null when the sandbox is recognised by source address only
  */
 public record SandboxSettings(String name, Secret token, List<String> sources, List<String> allow, List<String> block,
-                              List<String> bypass, List<RequestRuleSettings> rules) {
+                              List<String> bypass, List<RequestRuleSettings> rules, List<CredentialSettings> credentials) {
     public SandboxSettings {
         sources = List.copyOf(sources);
         allow = List.copyOf(allow);
         block = List.copyOf(block);
         bypass = List.copyOf(bypass);
         rules = List.copyOf(rules);
+        credentials = List.copyOf(credentials);
     }
 }

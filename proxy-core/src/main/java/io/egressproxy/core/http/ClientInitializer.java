@@ -27,7 +27,12 @@ public final class ClientInitializer extends ChannelInitializer<Channel> {
         this.connector = new UpstreamConnector(context);
         LimitSettings limits = context.settings().limits();
         this.pool = new UpstreamPool(limits.upstreamKeepAlive(), limits.maxIdleUpstreamPerHost());
-        this.decoderConfig = new HttpDecoderConfig()
+        this.decoderConfig = decoderConfig(limits);
+    }
+
+    /** The strict request-decoder settings, for the client side and the inside of intercepted tunnels. */
+    static HttpDecoderConfig decoderConfig(LimitSettings limits) {
+        return new HttpDecoderConfig()
                 .setMaxInitialLineLength(limits.maxInitialLineLength())
                 .setMaxHeaderSize(limits.maxHeaderBytes())
                 .setMaxChunkSize(limits.maxChunkSize())

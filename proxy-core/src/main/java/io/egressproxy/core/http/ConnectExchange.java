@@ -35,9 +35,11 @@ final class ConnectExchange {
     private final UpstreamConnector connector;
     private final long startNanos = System.nanoTime();
     private boolean done;
+    private final boolean intercept;
 
     ConnectExchange(ProxyRequestHandler owner, ChannelHandlerContext client, RequestTarget target, Decision decision,
-                    PolicyScope scope, String reportNote, UpstreamConnector connector) {
+                    PolicyScope scope, String reportNote, UpstreamConnector connector, boolean intercept) {
+        this.intercept = intercept;
         this.owner = owner;
         this.client = client;
         this.target = target;
@@ -55,6 +57,13 @@ final class ConnectExchange {
                     }
                     if (!f.isSuccess()) {
                         fail(f.cause());
+                        return;
+                    }
+                    if (intercept) {
+                        // Upstream connections are made per request inside, over verified TLS.
+                        done = true;
+                        log(reportNote != null ? "report" : "allow", 200, 0, 0, "intercepted", reportNote, decision.rule());
+                        owner.establishInterception(target, scope);
                         return;
                     }
                     connector.connect(client.channel().eventLoop(), target.host(), f.getNow(), target.port(),

@@ -3,9 +3,16 @@ package io.egressproxy.core.http;
 import io.egressproxy.core.observe.AccessLog;
 import io.egressproxy.core.observe.AccessRecord;
 import io.egressproxy.core.observe.ConnectionId;
+import io.egressproxy.core.inject.CredentialRule;
+import io.egressproxy.core.inject.EchoRedactor;
+import io.egressproxy.core.inject.HeaderInjector;
 import io.egressproxy.core.policy.Decision;
 import io.egressproxy.core.policy.PolicyScope;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -26,6 +33,7 @@ import org.slf4j.LoggerFactory;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -46,6 +54,9 @@ final class ForwardExchange {
     private final PolicyScope scope;
     private final String reportNote;
     private final ExchangeServices services;
+    private final boolean tls;
+    private final List<CredentialRule> credentials;
+    private final EchoRedactor redactor;
     private final boolean clientKeepAlive;
     private final boolean upgradeRequested;
     private final long startNanos = System.nanoTime();
@@ -72,7 +83,10 @@ final class ForwardExchange {
 
     ForwardExchange(ProxyRequestHandler owner, ChannelHandlerContext client, HttpRequest request,
                     RequestTarget target, Decision decision, PolicyScope scope, String reportNote,
-                    ExchangeServices services) {
+                    ExchangeServices services, boolean tls, List<CredentialRule> credentials) {
+        this.tls = tls;
+        this.credentials = credentials;
+        this.redactor = credentials.isEmpty() ? null : new EchoRedactor(credentials);
         this.owner = owner;
         this.client = client;
         this.request = request;
@@ -86,12 +100,22 @@ final class ForwardExchange {
         prepareUpstreamHead();
     }
 
-    /** Turns the client's request head into the one sent upstream (origin-form, own Host, no hop-by-hop). */
+    /**
+     * Turns the client's request head into the one sent upstream: origin-form, the proxy's own Host,
+     * no hop-by-hop headers, then the credentials (after the hop-by-hop removal, so a client cannot
+     * make the proxy drop them by naming them in Connection).
+     */
     private void prepareUpstreamHead() {
         HopByHopHeaders.strip(request.headers(), upgradeRequested);
         request.setUri(target.pathAndQuery());
         request.setProtocolVersion(HttpVersion.HTTP_1_1);
-        request.headers().set(HttpHeaderNames.HOST, target.hostHeader(80));
+        request.headers().set(HttpHeaderNames.HOST, target.hostHeader(tls ? 443 : 80));
+        if (!credentials.isEmpty()) {
+            HttpHeaders headers = request.headers();
+            HeaderInjector.apply(credentials, headers::remove, headers::add);
+            // Compressed bodies would hide an echoed secret from the redactor.
+            headers.set(HttpHeaderNames.ACCEPT_ENCODING, HttpHeaderValues.IDENTITY);
+        }
     }
 
     void start() {
@@ -110,7 +134,7 @@ final class ForwardExchange {
     }
 
     private void acquireUpstream() {
-        UpstreamPool.Key key = new UpstreamPool.Key(target.host().name(), target.port(), addresses.get(0), false);
+        UpstreamPool.Key key = new UpstreamPool.Key(target.host().name(), target.port(), addresses.get(0), tls);
         Channel pooled = retried ? null : services.pool().acquire(client.channel().eventLoop(), key);
         if (pooled != null) {
             reused = true;
@@ -119,7 +143,7 @@ final class ForwardExchange {
         }
         reused = false;
         services.connector().connect(client.channel().eventLoop(), target.host(), addresses, target.port(),
-                services.upstreamInitializer(), false).addListener((Future<Channel> f) -> {
+                tls ? services.tlsInitializer(target.host().name(), target.port()) : services.upstreamInitializer(), false).addListener((Future<Channel> f) -> {
                     if (done) {
                         if (f.isSuccess()) {
                             f.getNow().close();
@@ -132,7 +156,7 @@ final class ForwardExchange {
                     }
                     Channel channel = f.getNow();
                     InetAddress connected = ((InetSocketAddress) channel.remoteAddress()).getAddress();
-                    attach(channel, new UpstreamPool.Key(target.host().name(), target.port(), connected, false));
+                    attach(channel, new UpstreamPool.Key(target.host().name(), target.port(), connected, tls));
                 });
     }
 
@@ -255,7 +279,32 @@ final class ForwardExchange {
             response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
         }
         response.setProtocolVersion(HttpVersion.HTTP_1_1);
+        if (redactor != null) {
+            redactHead(response, bodiless, http10Client);
+        }
         client.write(response);
+    }
+
+    /**
+     * Echo protection on a credential host's response: secrets in header values become the
+     * placeholder, and since that changes the body length, the body is re-framed as chunked.
+     */
+    private void redactHead(HttpResponse response, boolean bodiless, boolean http10Client) {
+        for (Map.Entry<String, String> header : response.headers().entries()) {
+            String redacted = redactor.redactHeader(header.getValue());
+            if (!redacted.equals(header.getValue())) {
+                header.setValue(redacted);
+            }
+        }
+        if (!bodiless && HttpUtil.isContentLengthSet(response)) {
+            response.headers().remove(HttpHeaderNames.CONTENT_LENGTH);
+            if (http10Client) {
+                closeClientAfter = true;
+                response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+            } else {
+                HttpUtil.setTransferEncodingChunked(response, true);
+            }
+        }
     }
 
     void onResponseContent(HttpContent content) {
@@ -272,7 +321,7 @@ final class ForwardExchange {
             return;
         }
         bytesDown += content.content().readableBytes();
-        client.write(content);
+        client.write(redactor == null || upgrading ? content : redact(content, last));
         if (!last) {
             return;
         }
@@ -290,6 +339,22 @@ final class ForwardExchange {
             upstreamReusable = false;
         }
         finish();
+    }
+
+    private HttpContent redact(HttpContent content, boolean last) {
+        byte[] out;
+        try {
+            out = redactor.redact(ByteBufUtil.getBytes(content.content()), last);
+        } finally {
+            content.release();
+        }
+        ByteBuf buf = client.alloc().buffer(out.length).writeBytes(out);
+        if (last) {
+            DefaultLastHttpContent lastContent = new DefaultLastHttpContent(buf);
+            lastContent.trailingHeaders().set(((LastHttpContent) content).trailingHeaders());
+            return lastContent;
+        }
+        return new DefaultHttpContent(buf);
     }
 
     /** Bytes after a 101 that the upstream codec passed through before the switch to a relay. */
@@ -335,6 +400,32 @@ final class ForwardExchange {
 
     void upstreamFailed(Throwable cause) {
         log.debug("{} upstream {} failed: {}", owner.id(), target.authority(), cause.toString());
+        if (done || responseStarted) {
+            return;
+        }
+        Throwable tlsCause = tlsCause(cause);
+        if (tlsCause != null) {
+            fail(ProxyError.UPSTREAM_TLS, "TLS with upstream '" + target.authority() + "' failed: "
+                    + firstLine(tlsCause.getMessage()) + " (the upstream's certificate must be trusted by the JDK or"
+                    + " egress-proxy.tls.upstream-trust and name the host)", null);
+        }
+    }
+
+    private static Throwable tlsCause(Throwable cause) {
+        for (Throwable t = cause; t != null; t = t.getCause()) {
+            if (t instanceof javax.net.ssl.SSLException) {
+                return t;
+            }
+        }
+        return null;
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "handshake failed";
+        }
+        String line = message.lines().findFirst().orElse(message);
+        return line.length() > 200 ? line.substring(0, 200) : line;
     }
 
     /** The client went away: drop the upstream connection, it is mid-exchange. */

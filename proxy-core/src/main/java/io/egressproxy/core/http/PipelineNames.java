@@ -5,12 +5,14 @@ package io.egressproxy.core.http;
  * <pre>
  * client:   idle -> http-codec -> flow-control -> proxy-request
  *           after CONNECT:       idle -> relay
+ *           intercepted CONNECT: idle -> tls -> http-codec -> flow-control -> proxy-request (bound to the tunnel)
  * upstream: http-codec -> idle -> upstream-response        (plain HTTP)
  *           relay                                          (CONNECT tunnel)
  * </pre>
  */
 public final class PipelineNames {
     public static final String IDLE = "idle";
+    public static final String TLS = "tls";
     public static final String HTTP_CODEC = "http-codec";
     public static final String FLOW_CONTROL = "flow-control";
     public static final String PROXY_REQUEST = "proxy-request";

@@ -4,6 +4,8 @@ import io.egressproxy.core.config.ProxySettings;
 import io.egressproxy.core.net.Transport;
 import io.egressproxy.core.net.UpstreamResolver;
 import io.egressproxy.core.identity.Sandboxes;
+import io.egressproxy.core.policy.PolicyScope;
+import io.egressproxy.core.tls.Interception;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -25,8 +27,11 @@ public final class ProxyContext {
     private volatile Sandboxes sandboxes;
     private volatile InetSocketAddress listenAddress;
     private final Set<InetAddress> localAddresses;
+    private final Interception interception;
 
-    public ProxyContext(ProxySettings settings, Sandboxes sandboxes, Transport transport, UpstreamResolver resolver) {
+    public ProxyContext(ProxySettings settings, Sandboxes sandboxes, Transport transport, UpstreamResolver resolver,
+                        Interception interception) {
+        this.interception = interception;
         this.settings = settings;
         this.sandboxes = sandboxes;
         this.transport = transport;
@@ -46,6 +51,24 @@ public final class ProxyContext {
     /** Applies new policies to requests that start after this call. */
     public void sandboxes(Sandboxes newSandboxes) {
         this.sandboxes = newSandboxes;
+    }
+
+    /** TLS interception, or null when {@code tls.intercept = none}. */
+    public Interception interception() {
+        return interception;
+    }
+
+    /** Whether a CONNECT to {@code host:port} from a client in {@code scope} is intercepted. */
+    boolean intercepts(PolicyScope scope, RequestTarget target) {
+        if (interception == null || scope.isBypassed(target.host(), target.port())) {
+            return false;
+        }
+        return switch (settings.tls().intercept()) {
+            case NONE -> false;
+            case ALL -> true;
+            case CREDENTIALS -> !scope.credentialsFor(target.host(), target.port()).isEmpty()
+                    || scope.restricts(target.host(), target.port());
+        };
     }
 
     public Transport transport() {

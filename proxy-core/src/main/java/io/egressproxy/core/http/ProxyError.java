@@ -21,6 +21,7 @@ public enum ProxyError {
     UPSTREAM_CLOSED(HttpResponseStatus.BAD_GATEWAY, "upstream-closed"),
     UPSTREAM_BAD_RESPONSE(HttpResponseStatus.BAD_GATEWAY, "upstream-bad-response"),
     UPSTREAM_TLS(HttpResponseStatus.BAD_GATEWAY, "upstream-tls"),
+    CREDENTIAL_UNAVAILABLE(HttpResponseStatus.SERVICE_UNAVAILABLE, "credential-unavailable"),
     CONNECT_TIMEOUT(HttpResponseStatus.GATEWAY_TIMEOUT, "connect-timeout"),
     RESPONSE_TIMEOUT(HttpResponseStatus.GATEWAY_TIMEOUT, "response-timeout");
 

@@ -4,6 +4,11 @@ import io.egressproxy.core.observe.AccessLog;
 import io.egressproxy.core.observe.AccessRecord;
 import io.egressproxy.core.observe.ConnectionId;
 import io.egressproxy.core.identity.Identification;
+import io.egressproxy.core.inject.CredentialRule;
+import io.egressproxy.core.tls.Interception;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.flow.FlowControlHandler;
+import io.netty.handler.ssl.SniHandler;
 import io.egressproxy.core.policy.Decision;
 import io.egressproxy.core.policy.PolicyScope;
 import io.egressproxy.core.tunnel.Tunnel;
@@ -60,10 +65,18 @@ final class ProxyRequestHandler extends ChannelInboundHandlerAdapter {
     private boolean readWanted;
     private PolicyScope scope;
 
+    private final InterceptedTunnel inner;
+
     ProxyRequestHandler(ProxyContext context, UpstreamConnector connector, UpstreamPool pool) {
+        this(context, connector, pool, null);
+    }
+
+    /** A handler for the requests inside an intercepted tunnel ({@code inner} non-null). */
+    private ProxyRequestHandler(ProxyContext context, UpstreamConnector connector, UpstreamPool pool, InterceptedTunnel inner) {
         this.context = context;
+        this.inner = inner;
         this.services = new ExchangeServices(connector, pool,
-                new UpstreamInitializer(context.settings().limits()), context.settings().limits().responseTimeout());
+                new UpstreamInitializer(context.settings().limits()), context.settings().limits().responseTimeout(), context);
     }
 
     ConnectionId id() {
@@ -77,6 +90,9 @@ final class ProxyRequestHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        if (inner != null && ctx.channel().isActive()) {
+            readFromClient();
+        }
     }
 
     @Override
@@ -87,7 +103,6 @@ final class ProxyRequestHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        readWanted = false;
         if (bytesAhead != null) {
             collectAhead(msg);
             return;
@@ -96,6 +111,15 @@ final class ProxyRequestHandler extends ChannelInboundHandlerAdapter {
             ReferenceCountUtil.release(msg);
             return;
         }
+        if (exchange == null && !discardingBody && msg instanceof LastHttpContent last && !(msg instanceof HttpRequest)
+                && !last.content().isReadable()) {
+            // The empty end of a request already answered (e.g. the CONNECT before interception):
+            // nothing to do, and the read that delivered it is still wanted.
+            last.release();
+            ctx.read();
+            return;
+        }
+        readWanted = false;
         if (msg instanceof HttpRequest request) {
             ReferenceCountUtil.release(msg); // only an invalid request is also content; a head holds no buffer
             onRequest(request);
@@ -129,6 +153,10 @@ final class ProxyRequestHandler extends ChannelInboundHandlerAdapter {
         if (request.decoderResult().isFailure()) {
             BadRequestException e = RequestChecks.decoderFailure(request.decoderResult());
             refuse(request, null, e.error(), e.getMessage(), null, true);
+            return;
+        }
+        if (inner != null) {
+            onInnerRequest(request);
             return;
         }
         RequestTarget target;
@@ -169,11 +197,89 @@ final class ProxyRequestHandler extends ChannelInboundHandlerAdapter {
             reportNote = "would deny: " + decision.reason();
         }
         if (connectRequest) {
-            connect = new ConnectExchange(this, ctx, target, decision, scope, reportNote, services.connector());
+            boolean intercept = context.intercepts(scope, target);
+            connect = new ConnectExchange(this, ctx, target, decision, scope, reportNote, services.connector(), intercept);
             connect.start();
         } else {
-            exchange = new ForwardExchange(this, ctx, request, target, decision, scope, reportNote, services);
-            exchange.start();
+            forward(request, target, decision, reportNote, false);
+        }
+    }
+
+    /** Starts forwarding, after the credential checks that apply to this host. */
+    private void forward(HttpRequest request, RequestTarget target, Decision decision, String reportNote, boolean tls) {
+        List<CredentialRule> credentials = scope.credentialsFor(target.host(), target.port());
+        for (CredentialRule rule : credentials) {
+            if (!rule.hasSecret()) {
+                refuse(request, target, ProxyError.CREDENTIAL_UNAVAILABLE, "credential rule '" + rule.name()
+                        + "' for this host has no secret (its variable or file was not set when the proxy started);"
+                        + " set it and restart the proxy", null, false);
+                return;
+            }
+            if (!tls && !rule.allowPlainHttp()) {
+                refuse(request, target, ProxyError.DENIED, "refusing to send the credential of rule '" + rule.name()
+                        + "' over plain HTTP to '" + target.host().name() + "'; use https:// (or set allow-plain-http = true on the rule)",
+                        null, false);
+                return;
+            }
+        }
+        exchange = new ForwardExchange(this, ctx, request, target, decision, scope, reportNote, services, tls, credentials);
+        exchange.start();
+    }
+
+    /** A request inside an intercepted tunnel: bound to the CONNECT's host, port and scope. */
+    private void onInnerRequest(HttpRequest request) {
+        scope = inner.scope();
+        RequestTarget target;
+        try {
+            RequestChecks.checkHeaders(request);
+            target = RequestTarget.parseInner(request, inner.connectTarget());
+        } catch (BadRequestException e) {
+            refuse(request, null, e.error(), e.getMessage(), null, e.error() != ProxyError.MISDIRECTED);
+            return;
+        }
+        Decision decision = scope.decide(target.host(), target.port());
+        if (decision.allowed()) {
+            Decision l7 = scope.checkRequest(target.host(), target.port(), request.method().name(), target.pathAndQuery());
+            decision = l7.allowed() ? decision : l7;
+        }
+        String reportNote = null;
+        if (!decision.allowed()) {
+            if (!scope.reportOnly()) {
+                refuse(request, target, ProxyError.DENIED, decision.reason(), decision.rule(), false);
+                return;
+            }
+            reportNote = "would deny: " + decision.reason();
+        }
+        forward(request, target, decision, reportNote, true);
+    }
+
+    /** CONNECT allowed and to be intercepted: answer 200, then speak TLS as the host and HTTP inside. */
+    void establishInterception(RequestTarget target, PolicyScope tunnelScope) {
+        connect = null;
+        ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1,
+                new HttpResponseStatus(200, "Connection established")));
+        bytesAhead = new ArrayList<>();
+        ChannelPipeline pipeline = ctx.pipeline();
+        pipeline.remove(PipelineNames.FLOW_CONTROL);
+        pipeline.remove(PipelineNames.HTTP_CODEC);
+        List<Object> ahead = bytesAhead;
+        bytesAhead = null;
+        if (httpAhead) {
+            ahead.forEach(ReferenceCountUtil::release);
+            closing = true;
+            Channels.closeOnFlush(ctx.channel());
+            return;
+        }
+        Interception interception = context.interception();
+        pipeline.addBefore(PipelineNames.PROXY_REQUEST, PipelineNames.TLS, new SniHandler(
+                new InterceptMapping(interception, target.host(), id), interception.handshakeTimeoutMillis()));
+        pipeline.addBefore(PipelineNames.PROXY_REQUEST, PipelineNames.HTTP_CODEC,
+                new HttpServerCodec(ClientInitializer.decoderConfig(context.settings().limits())));
+        pipeline.addBefore(PipelineNames.PROXY_REQUEST, PipelineNames.FLOW_CONTROL, new FlowControlHandler());
+        pipeline.replace(this, PipelineNames.PROXY_REQUEST, new ProxyRequestHandler(context, services.connector(), services.pool(),
+                new InterceptedTunnel(target, tunnelScope)));
+        for (Object bytes : ahead) {
+            pipeline.fireChannelRead(bytes);
         }
     }
 

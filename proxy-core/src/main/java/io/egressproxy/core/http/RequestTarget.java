@@ -66,6 +66,52 @@ public record RequestTarget(Host host, int port, String pathAndQuery) {
         return new RequestTarget(hp.host, hp.port, path);
     }
 
+    /**
+     * The target of a request inside an intercepted tunnel: origin-form ({@code GET /path}) or
+     * absolute {@code https://} form, and a single {@code Host} header, both naming exactly the
+     * CONNECT's host and port; anything else is misdirected (421).
+     */
+    static RequestTarget parseInner(io.netty.handler.codec.http.HttpRequest request, RequestTarget connect)
+            throws BadRequestException {
+        String uri = request.uri();
+        String path;
+        if (uri.startsWith("/")) {
+            path = uri;
+        } else if (uri.regionMatches(true, 0, "https://", 0, 8)) {
+            int slash = uri.indexOf('/', 8);
+            String authority = uri.substring(8, slash < 0 ? uri.length() : slash);
+            checkAuthorityCharacters(authority);
+            HostPort hp = splitHostPort(authority, 443);
+            if (!hp.host.name().equals(connect.host().name()) || hp.port != connect.port()) {
+                throw new BadRequestException(ProxyError.MISDIRECTED, "this tunnel was opened to " + connect.authority()
+                        + "; a request for " + hp.host.uriForm() + ":" + hp.port + " needs its own CONNECT");
+            }
+            path = slash < 0 ? "/" : uri.substring(slash);
+        } else {
+            throw new BadRequestException(ProxyError.BAD_REQUEST, "requests inside a tunnel use a path (GET /path)");
+        }
+        if (path.indexOf('#') >= 0) {
+            throw new BadRequestException(ProxyError.BAD_REQUEST, "the request-target contains a fragment ('#'), which is never sent to a server");
+        }
+        checkPathCharacters(path);
+        java.util.List<String> hosts = request.headers().getAll(io.netty.handler.codec.http.HttpHeaderNames.HOST);
+        if (hosts.size() != 1) {
+            throw new BadRequestException(ProxyError.BAD_REQUEST, hosts.isEmpty() ? "the request has no Host header"
+                    : "the request has more than one Host header");
+        }
+        RequestTarget host;
+        try {
+            host = parseHostHeader(hosts.get(0).trim(), 443);
+        } catch (BadRequestException e) {
+            throw new BadRequestException(ProxyError.MISDIRECTED, "the Host header is invalid: " + e.getMessage());
+        }
+        if (!host.host().name().equals(connect.host().name()) || host.port() != connect.port()) {
+            throw new BadRequestException(ProxyError.MISDIRECTED, "this tunnel was opened to " + connect.authority()
+                    + " but the request's Host names " + host.authority() + "; open a tunnel to that host instead");
+        }
+        return new RequestTarget(connect.host(), connect.port(), path);
+    }
+
     /** Parses the authority of a CONNECT request; the port is required. */
     static RequestTarget parseConnect(String authority) throws BadRequestException {
         checkAuthorityCharacters(authority);

@@ -1,6 +1,7 @@
 package io.egressproxy.core.http;
 
 import io.egressproxy.core.config.LimitSettings;
+import io.egressproxy.core.tls.Interception;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.handler.codec.http.HttpClientCodec;
@@ -16,9 +17,21 @@ import java.util.concurrent.TimeUnit;
 @io.netty.channel.ChannelHandler.Sharable
 final class UpstreamInitializer extends ChannelInitializer<Channel> {
     private final LimitSettings limits;
+    private final Interception tls;
+    private final String host;
+    private final int port;
 
+    /** A plain-HTTP upstream pipeline (sharable). */
     UpstreamInitializer(LimitSettings limits) {
+        this(limits, null, null, 0);
+    }
+
+    /** A TLS upstream pipeline for {@code host:port}, verified against the upstream trust. */
+    UpstreamInitializer(LimitSettings limits, Interception tls, String host, int port) {
         this.limits = limits;
+        this.tls = tls;
+        this.host = host;
+        this.port = port;
     }
 
     @Override
@@ -28,6 +41,9 @@ final class UpstreamInitializer extends ChannelInitializer<Channel> {
                 .setMaxHeaderSize(limits.maxHeaderBytes())
                 .setMaxChunkSize(limits.maxChunkSize())
                 .setValidateHeaders(true);
+        if (tls != null) {
+            channel.pipeline().addLast(PipelineNames.TLS, tls.upstreamHandler(channel.alloc(), host, port));
+        }
         channel.pipeline().addLast(PipelineNames.HTTP_CODEC,
                 new HttpClientCodec(decoder, false, false));
         long idleMillis = limits.idleTimeout().toMillis();

@@ -1,6 +1,9 @@
 package io.egressproxy.core.identity;
 
+import io.egressproxy.core.config.CredentialSettings;
 import io.egressproxy.core.config.InvalidConfigException;
+import io.egressproxy.core.inject.CredentialRule;
+import io.egressproxy.core.inject.CredentialRules;
 import io.egressproxy.core.config.PolicySettings;
 import io.egressproxy.core.config.ProxySettings;
 import io.egressproxy.core.config.RequestRuleSettings;
@@ -38,7 +41,10 @@ public final class Sandboxes {
     private final Map<String, Sandbox> byName;
     private final boolean requireIdentity;
 
-    private Sandboxes(PolicyScope global, Map<String, Sandbox> byName, boolean requireIdentity) {
+    private final List<String> credentialWarnings;
+
+    private Sandboxes(PolicyScope global, Map<String, Sandbox> byName, boolean requireIdentity, List<String> credentialWarnings) {
+        this.credentialWarnings = List.copyOf(credentialWarnings);
         this.global = global;
         this.byName = byName;
         this.requireIdentity = requireIdentity;
@@ -55,7 +61,9 @@ public final class Sandboxes {
                     .bypass("egress-proxy.policy.bypass", p.bypass())
                     .defaultPorts(p.defaultPorts())
                     .build();
-            PolicyScope global = new PolicyScope(null, globalPolicy, globalRules, p.defaultAction(), p.reportOnly());
+            CredentialRules globalCredentials = credentials(settings.credentials());
+            PolicyScope global = new PolicyScope(null, globalPolicy, globalRules, p.defaultAction(), p.reportOnly(),
+                    globalCredentials);
             Map<String, Sandbox> byName = new LinkedHashMap<>();
             for (SandboxSettings s : settings.sandboxes()) {
                 String at = "egress-proxy.sandboxes." + s.name();
@@ -74,12 +82,34 @@ public final class Sandboxes {
                     sources.add(HostPattern.parse(source));
                 }
                 byName.put(s.name(), new Sandbox(s.name(), s.token(), sources,
-                        new PolicyScope(s.name(), policy, rules(s.rules()).with(globalRules), p.defaultAction(), p.reportOnly())));
+                        new PolicyScope(s.name(), policy, rules(s.rules()).with(globalRules), p.defaultAction(), p.reportOnly(),
+                                credentials(s.credentials()).with(globalCredentials))));
             }
-            return new Sandboxes(global, byName, settings.requireIdentity());
+            List<String> missing = new ArrayList<>();
+            settings.credentials().stream().filter(c -> c.secret() == null).forEach(c -> missing.add(missingWarning(c, null)));
+            settings.sandboxes().forEach(s -> s.credentials().stream().filter(c -> c.secret() == null)
+                    .forEach(c -> missing.add(missingWarning(c, s.name()))));
+            return new Sandboxes(global, byName, settings.requireIdentity(), missing);
         } catch (InvalidPatternException e) {
             throw new InvalidConfigException(e.getMessage(), e);
         }
+    }
+
+    private static String missingWarning(CredentialSettings c, String sandbox) {
+        return (sandbox == null ? "" : "sandbox " + sandbox + ": ") + "credential rule '" + c.name() + "' has no secret ("
+                + c.missingReason() + "); requests to " + c.hosts() + " are refused with 503 until it is set";
+    }
+
+    private static CredentialRules credentials(List<CredentialSettings> settings) {
+        List<CredentialRule> rules = new ArrayList<>();
+        for (CredentialSettings c : settings) {
+            List<HostPattern> hosts = new ArrayList<>();
+            for (String h : c.hosts()) {
+                hosts.add(HostPattern.parse(h));
+            }
+            rules.add(new CredentialRule(c.name(), hosts, c.headers(), c.secret(), c.placeholder(), c.allowPlainHttp()));
+        }
+        return CredentialRules.of(rules);
     }
 
     private static RequestRules rules(List<RequestRuleSettings> settings) {
@@ -97,6 +127,7 @@ public final class Sandboxes {
     /** The policy warnings of every scope (duplicates, shadowed entries), for the start-up log. */
     public List<String> warnings() {
         List<String> warnings = new ArrayList<>(global.policy().warnings());
+        warnings.addAll(credentialWarnings);
         for (Sandbox s : byName.values()) {
             for (String w : s.scope().policy().warnings()) {
                 if (!warnings.contains(w)) {

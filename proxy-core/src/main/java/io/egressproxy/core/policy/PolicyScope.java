@@ -11,7 +11,7 @@ import java.net.InetAddress;
  * @param sandbox the sandbox's name, or null for clients no sandbox claims
  */
 public record PolicyScope(String sandbox, Policy policy, RequestRules rules, DefaultAction defaultAction,
-                          boolean reportOnly) {
+                          boolean reportOnly, io.egressproxy.core.inject.CredentialRules credentials) {
 
     /** Name-level decision, with the default applied to hosts no entry names. */
     public Decision decide(Host host, int port) {
@@ -41,6 +41,16 @@ public record PolicyScope(String sandbox, Policy policy, RequestRules rules, Def
     /** Whether requests to this host must be inspected (TLS-intercepted) to apply request rules. */
     public boolean restricts(Host host, int port) {
         return rules.restricts(host, port);
+    }
+
+    /** Credential rules that name {@code host:port}. */
+    public java.util.List<io.egressproxy.core.inject.CredentialRule> credentialsFor(Host host, int port) {
+        return credentials.forHost(host, port);
+    }
+
+    /** Whether {@code host:port} is a bypass entry (never intercepted). */
+    public boolean isBypassed(Host host, int port) {
+        return policy.isBypassed(host, port);
     }
 
     public String label() {

@@ -8,6 +8,22 @@ import io.egressproxy.core.EgressProxy;
  */
 public final class TestProxies {
     private static final TestDnsServer DNS = new TestDnsServer();
+    private static final java.nio.file.Path CA_DIR = tempDir();
+
+    private static java.nio.file.Path tempDir() {
+        try {
+            java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("egress-proxy-test-ca");
+            dir.toFile().deleteOnExit();
+            return dir.resolve("ca");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** The interception CA directory every test proxy shares (never the user's home). */
+    public static java.nio.file.Path caDir() {
+        return CA_DIR;
+    }
 
     private TestProxies() {
     }
@@ -22,7 +38,8 @@ public final class TestProxies {
         return EgressProxy.builder()
                 .listen("127.0.0.1:0")
                 .set("egress-proxy.dns.servers", java.util.List.of(DNS.address()))
-                .set("egress-proxy.dns.query-timeout", "2s");
+                .set("egress-proxy.dns.query-timeout", "2s")
+                .set("egress-proxy.tls.ca-dir", CA_DIR.toString());
     }
 
     /** {@code http://127.0.0.1:PORT} of a running proxy, for curl -x. */

@@ -1,0 +1,124 @@
+package io.egressproxy.core.inject;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Replaces secrets that an upstream echoes back (an echo or debug endpoint reflecting request
+ * headers) with their placeholders, in a streamed body: matches across chunk boundaries are found
+ * by holding back only the few trailing bytes that could start a secret, so a stream is never
+ * buffered whole and events still flow. One instance per response; not thread-safe.
+ */
+public final class EchoRedactor {
+    private final byte[][] secrets;
+    private final byte[][] placeholders;
+    private byte[] carry = new byte[0];
+    private long replacements;
+
+    public EchoRedactor(List<CredentialRule> rules) {
+        List<byte[]> s = new ArrayList<>();
+        List<byte[]> p = new ArrayList<>();
+        for (CredentialRule rule : rules) {
+            if (!rule.hasSecret()) {
+                continue;
+            }
+            s.add(rule.secret().reveal().getBytes(StandardCharsets.UTF_8));
+            p.add(rule.placeholder().getBytes(StandardCharsets.UTF_8));
+        }
+        this.secrets = s.toArray(new byte[0][]);
+        this.placeholders = p.toArray(new byte[0][]);
+    }
+
+    /** Replaces every secret in a header value. */
+    public String redactHeader(String value) {
+        String result = value;
+        for (int i = 0; i < secrets.length; i++) {
+            String secret = new String(secrets[i], StandardCharsets.UTF_8);
+            if (result.contains(secret)) {
+                result = result.replace(secret, new String(placeholders[i], StandardCharsets.UTF_8));
+                replacements++;
+            }
+        }
+        return result;
+    }
+
+    /**
+     * The redacted bytes that can be sent now for {@code chunk}; with {@code last}, also what was
+     * held back.
+     */
+    public byte[] redact(byte[] chunk, boolean last) {
+        byte[] data = concat(carry, chunk);
+        ByteArrayOutputStream out = new ByteArrayOutputStream(data.length);
+        int i = 0;
+        int hold = last ? 0 : heldBackLength(data);
+        int limit = data.length - hold;
+        while (i < limit) {
+            int match = matchAt(data, i);
+            if (match >= 0) {
+                out.writeBytes(placeholders[match]);
+                i += secrets[match].length;
+                replacements++;
+            } else {
+                out.write(data[i]);
+                i++;
+            }
+        }
+        // A match may have run past the limit into the held-back bytes; keep only what is left.
+        carry = i >= data.length ? new byte[0] : java.util.Arrays.copyOfRange(data, i, data.length);
+        return out.toByteArray();
+    }
+
+    public long replacements() {
+        return replacements;
+    }
+
+    private int matchAt(byte[] data, int at) {
+        for (int s = 0; s < secrets.length; s++) {
+            byte[] secret = secrets[s];
+            if (at + secret.length <= data.length && regionEquals(data, at, secret)) {
+                return s;
+            }
+        }
+        return -1;
+    }
+
+    /** How many trailing bytes could be the start of a secret whose end has not arrived yet. */
+    private int heldBackLength(byte[] data) {
+        int longest = 0;
+        for (byte[] secret : secrets) {
+            int max = Math.min(secret.length - 1, data.length);
+            for (int k = max; k > longest; k--) {
+                if (regionEquals(data, data.length - k, secret, k)) {
+                    longest = k;
+                    break;
+                }
+            }
+        }
+        return longest;
+    }
+
+    private static boolean regionEquals(byte[] data, int at, byte[] secret) {
+        return regionEquals(data, at, secret, secret.length);
+    }
+
+    private static boolean regionEquals(byte[] data, int at, byte[] prefixOf, int length) {
+        for (int j = 0; j < length; j++) {
+            if (data[at + j] != prefixOf[j]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        if (a.length == 0) {
+            return b;
+        }
+        byte[] all = new byte[a.length + b.length];
+        System.arraycopy(a, 0, all, 0, a.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        return all;
+    }
+}
