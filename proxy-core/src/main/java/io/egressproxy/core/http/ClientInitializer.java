@@ -5,7 +5,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.http.HttpDecoderConfig;
-import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.flow.FlowControlHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 
@@ -49,7 +48,7 @@ public final class ClientInitializer extends ChannelInitializer<Channel> {
         if (idleMillis > 0) {
             pipeline.addLast(PipelineNames.IDLE, new IdleStateHandler(0, 0, idleMillis, TimeUnit.MILLISECONDS));
         }
-        pipeline.addLast(PipelineNames.HTTP_CODEC, new HttpServerCodec(decoderConfig.clone()));
+        pipeline.addLast(PipelineNames.HTTP_CODEC, new ProxyServerCodec(decoderConfig.clone()));
         pipeline.addLast(PipelineNames.FLOW_CONTROL, new FlowControlHandler());
         pipeline.addLast(PipelineNames.PROXY_REQUEST, new ProxyRequestHandler(context, connector, pool));
     }

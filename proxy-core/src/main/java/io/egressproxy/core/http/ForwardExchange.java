@@ -250,6 +250,12 @@ final class ForwardExchange {
             client.write(response);
             return;
         }
+        if (code == 101 && !upgradeRequested) {
+            upstreamReusable = false;
+            fail(ProxyError.UPSTREAM_BAD_RESPONSE, "upstream '" + target.authority()
+                    + "' switched protocols (101) although the request asked for no upgrade", null);
+            return;
+        }
         responseStarted = true;
         status = code;
         upgrading = code == 101 && upgradeRequested;
@@ -307,9 +313,21 @@ final class ForwardExchange {
         }
     }
 
+    /** Whether the whole request body has been sent on. */
+    boolean requestComplete() {
+        return requestComplete;
+    }
+
     void onResponseContent(HttpContent content) {
         if (done) {
             content.release();
+            return;
+        }
+        if (content.decoderResult().isFailure()) {
+            // A response body that cannot be parsed: the client must not see a clean end.
+            content.release();
+            upstreamReusable = false;
+            abort("upstream-bad-body");
             return;
         }
         boolean last = content instanceof LastHttpContent;
@@ -426,6 +444,23 @@ final class ForwardExchange {
         }
         String line = message.lines().findFirst().orElse(message);
         return line.length() > 200 ? line.substring(0, 200) : line;
+    }
+
+    /**
+     * The client's body could not be parsed: the upstream has a cut-off request, so its connection
+     * is closed (never reused) and the client gets a 400, or just a close once a response started.
+     */
+    void clientBodyMalformed(String reason) {
+        if (done) {
+            return;
+        }
+        upstreamReusable = false;
+        if (!responseStarted) {
+            requestComplete = false;
+            fail(ProxyError.BAD_REQUEST, reason, null);
+        } else {
+            abort("client-bad-body");
+        }
     }
 
     /** The client went away: drop the upstream connection, it is mid-exchange. */

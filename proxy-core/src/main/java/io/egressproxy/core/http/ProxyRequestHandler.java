@@ -64,6 +64,7 @@ final class ProxyRequestHandler extends ChannelInboundHandlerAdapter {
     /** A read was asked for and no message has arrived yet (see {@link #channelReadComplete}). */
     private boolean readWanted;
     private PolicyScope scope;
+    private final List<Object> earlyTunnelBytes = new ArrayList<>(0);
 
     private final InterceptedTunnel inner;
 
@@ -111,6 +112,16 @@ final class ProxyRequestHandler extends ChannelInboundHandlerAdapter {
             ReferenceCountUtil.release(msg);
             return;
         }
+        if (connect != null) {
+            // Bytes after a CONNECT head, before the tunnel exists: kept for the tunnel (the
+            // decoder passes them through unparsed, see ProxyRequestDecoder).
+            if (msg instanceof ByteBuf bytes && bytes.isReadable()) {
+                earlyTunnelBytes.add(bytes);
+            } else {
+                ReferenceCountUtil.release(msg);
+            }
+            return;
+        }
         if (exchange == null && !discardingBody && msg instanceof LastHttpContent last && !(msg instanceof HttpRequest)
                 && !last.content().isReadable()) {
             // The empty end of a request already answered (e.g. the CONNECT before interception):
@@ -131,6 +142,18 @@ final class ProxyRequestHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void onContent(HttpContent content) {
+        if (content.decoderResult().isFailure()) {
+            // A body the parser could not read (bad chunk size, bare CR/LF...): what follows can no
+            // longer be framed, so nothing more is forwarded and both connections end.
+            BadRequestException e = RequestChecks.decoderFailure(content.decoderResult());
+            content.release();
+            if (exchange != null) {
+                exchange.clientBodyMalformed(e.getMessage());
+            } else {
+                answerWithError(ProxyError.BAD_REQUEST, e.getMessage(), true, false);
+            }
+            return;
+        }
         if (exchange != null && !discardingBody) {
             exchange.onClientContent(content);
             return;
@@ -153,6 +176,16 @@ final class ProxyRequestHandler extends ChannelInboundHandlerAdapter {
         if (request.decoderResult().isFailure()) {
             BadRequestException e = RequestChecks.decoderFailure(request.decoderResult());
             refuse(request, null, e.error(), e.getMessage(), null, true);
+            return;
+        }
+        if (HttpVersion.HTTP_1_1.equals(clientVersion) && !request.headers().contains(HttpHeaderNames.HOST) && inner == null
+                && !HttpMethod.CONNECT.equals(request.method())) {
+            refuse(request, null, ProxyError.BAD_REQUEST, "an HTTP/1.1 request needs a Host header", null, true);
+            return;
+        }
+        if (!HttpVersion.HTTP_1_1.equals(clientVersion) && !HttpVersion.HTTP_1_0.equals(clientVersion)) {
+            refuse(request, null, ProxyError.BAD_REQUEST, "unsupported HTTP version; this proxy speaks HTTP/1.1 (and 1.0)",
+                    null, true);
             return;
         }
         if (inner != null) {
@@ -262,7 +295,9 @@ final class ProxyRequestHandler extends ChannelInboundHandlerAdapter {
         ChannelPipeline pipeline = ctx.pipeline();
         pipeline.remove(PipelineNames.FLOW_CONTROL);
         pipeline.remove(PipelineNames.HTTP_CODEC);
-        List<Object> ahead = bytesAhead;
+        List<Object> ahead = new ArrayList<>(earlyTunnelBytes);
+        ahead.addAll(bytesAhead);
+        earlyTunnelBytes.clear();
         bytesAhead = null;
         if (httpAhead) {
             ahead.forEach(ReferenceCountUtil::release);
@@ -295,7 +330,7 @@ final class ProxyRequestHandler extends ChannelInboundHandlerAdapter {
     /** Answers a request the proxy will not forward, and logs it. */
     private void refuse(HttpRequest request, RequestTarget target, ProxyError error, String reason, String rule,
                         boolean alwaysClose) {
-        boolean hasBody = HttpUtil.isTransferEncodingChunked(request) || HttpUtil.getContentLength(request, 0L) > 0;
+        boolean hasBody = hasBody(request);
         boolean close = alwaysClose || hasBody || !HttpUtil.isKeepAlive(request) || inputShutdown
                 || HttpMethod.CONNECT.equals(request.method());
         if (AccessLog.enabled()) {
@@ -370,7 +405,9 @@ final class ProxyRequestHandler extends ChannelInboundHandlerAdapter {
         ChannelPipeline pipeline = ctx.pipeline();
         pipeline.remove(PipelineNames.FLOW_CONTROL);
         pipeline.remove(PipelineNames.HTTP_CODEC);
-        List<Object> ahead = bytesAhead;
+        List<Object> ahead = new ArrayList<>(earlyTunnelBytes);
+        ahead.addAll(bytesAhead);
+        earlyTunnelBytes.clear();
         bytesAhead = null;
         if (httpAhead) {
             log.debug("{} client sent data before the tunnel was established; closing", id);
@@ -434,6 +471,8 @@ final class ProxyRequestHandler extends ChannelInboundHandlerAdapter {
             connect.clientClosed();
             connect = null;
         }
+        earlyTunnelBytes.forEach(ReferenceCountUtil::release);
+        earlyTunnelBytes.clear();
         ctx.fireChannelInactive();
     }
 
@@ -441,6 +480,14 @@ final class ProxyRequestHandler extends ChannelInboundHandlerAdapter {
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof ChannelInputShutdownEvent) {
             inputShutdown = true;
+            if (exchange != null && !exchange.requestComplete()) {
+                // The client left in the middle of its body; the request can never complete.
+                exchange.clientClosed();
+                exchange = null;
+                closing = true;
+                ctx.close();
+                return;
+            }
             if (exchange == null && connect == null) {
                 closing = true;
                 Channels.closeOnFlush(ctx.channel());
@@ -461,6 +508,18 @@ final class ProxyRequestHandler extends ChannelInboundHandlerAdapter {
             log.warn("{} unexpected error on client connection", id, cause);
         }
         ctx.close();
+    }
+
+    /** Whether the request announces a body; an unreadable Content-Length counts as one (the stream is suspect). */
+    static boolean hasBody(HttpRequest request) {
+        if (HttpUtil.isTransferEncodingChunked(request)) {
+            return true;
+        }
+        try {
+            return HttpUtil.getContentLength(request, 0L) > 0;
+        } catch (NumberFormatException e) {
+            return true;
+        }
     }
 
     private static String pathOnly(String pathAndQuery) {

@@ -38,18 +38,28 @@ final class RequestChecks {
         return new BadRequestException(ProxyError.BAD_REQUEST, "malformed HTTP request: " + describe(cause));
     }
 
-    /** Messages from Netty's parser are fixed text; keep only their first line and no input echo. */
+    /**
+     * A fixed description per kind of parse failure. Netty's own messages quote the input, and a
+     * reason must never echo what the client sent.
+     */
     private static String describe(Throwable cause) {
-        if (cause == null || cause.getMessage() == null) {
+        if (cause == null) {
             return "the request could not be parsed";
         }
-        String message = cause.getMessage();
-        int quote = message.indexOf(':');
-        String first = message.lines().findFirst().orElse(message);
-        if (quote > 0 && first.length() > 120) {
-            first = first.substring(0, quote);
+        String message = String.valueOf(cause.getMessage()).toLowerCase(java.util.Locale.ROOT);
+        if (cause instanceof NumberFormatException || message.contains("chunk")) {
+            return "a chunk size or chunk extension is invalid";
         }
-        return first.length() > 160 ? first.substring(0, 160) : first;
+        if (message.contains("version")) {
+            return "the HTTP version is invalid";
+        }
+        if (message.contains("header")) {
+            return "a header line is invalid";
+        }
+        if (message.contains("transfer") || message.contains("content-length")) {
+            return "the message framing (Content-Length / Transfer-Encoding) is invalid or ambiguous";
+        }
+        return "the request line or a header line is invalid";
     }
 
     /** Framing and header checks that hold for every request, CONNECT included. */
