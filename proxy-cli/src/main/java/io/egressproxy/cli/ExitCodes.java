@@ -13,7 +13,9 @@ final class ExitCodes implements CommandLine.IExecutionExceptionHandler {
 
     @Override
     public int handleExecutionException(Exception e, CommandLine commandLine, CommandLine.ParseResult parseResult) {
-        if (e instanceof InvalidConfigException || e instanceof IllegalArgumentException) {
+        if (e instanceof InvalidConfigException || e instanceof IllegalArgumentException
+                || e instanceof io.egressproxy.bridge.config.BridgeConfigException
+                || e instanceof io.egressproxy.core.tls.TlsSetupException) {
             commandLine.getErr().println("egress-proxy: configuration error: " + e.getMessage());
             return CONFIG;
         }

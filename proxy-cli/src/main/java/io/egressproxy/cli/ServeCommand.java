@@ -43,7 +43,10 @@ final class ServeCommand implements Callable<Integer> {
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             proxy.close();
+            org.slf4j.LoggerFactory.getLogger(ServeCommand.class).info("egress-proxy stopped");
             stopped.countDown();
+            // A stop asked for by SIGTERM/SIGINT is a normal end: exit 0, not 143.
+            Runtime.getRuntime().halt(0);
         }, "egress-proxy-shutdown"));
         stopped.await();
         return 0;

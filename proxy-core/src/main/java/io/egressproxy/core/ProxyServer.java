@@ -81,10 +81,10 @@ final class ProxyServer implements AutoCloseable {
                 .childHandler(new ClientInitializer(context));
         try {
             serverChannel = bootstrap.bind(wanted).syncUninterruptibly().channel();
-        } catch (RuntimeException e) {
+        } catch (Exception e) { // bind failures arrive as unchecked native IOExceptions
             close();
             throw new InvalidConfigException("egress-proxy.listen: cannot listen on " + settings.listen() + ": "
-                    + e.getMessage() + " (is another process using the port?)", e);
+                    + e.getMessage() + " (is another process using the port, or is the address not on this machine?)", e);
         }
         InetSocketAddress bound = (InetSocketAddress) serverChannel.localAddress();
         context.listenAddress(bound);

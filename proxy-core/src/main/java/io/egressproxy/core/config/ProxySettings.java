@@ -43,6 +43,7 @@ public record ProxySettings(
     public static ProxySettings from(Config root) {
         try {
             root.checkValid(com.typesafe.config.ConfigFactory.defaultReference(), ROOT);
+            UnknownKeys.check(root, com.typesafe.config.ConfigFactory.defaultReference(), ROOT);
         } catch (ConfigException e) {
             throw new InvalidConfigException(e.getMessage(), e);
         }

@@ -75,7 +75,24 @@ final class PatternBreadth {
             throw new InvalidPatternException("pattern " + Text.quote(pattern) + " is too broad: it matches every "
                     + (cidr.v6() ? "IPv6" : "IPv4") + " address; name the network you need, such as " + example);
         }
+        if (cidr.v6()) {
+            for (Object[] space : IPV4_IN_IPV6) {
+                if (cidr.contains((Cidr) space[2])) {
+                    throw new InvalidPatternException("pattern " + Text.quote(pattern) + " is too broad: it contains every"
+                            + " IPv4 address written as " + space[1] + " (" + space[0] + "); name the IPv4 network you need,"
+                            + " such as '10.0.0.0/8'");
+                }
+            }
+        }
     }
+
+    /** IPv6 spaces that embed the whole IPv4 space: a block covering one of them opens all of IPv4. */
+    private static final Object[][] IPV4_IN_IPV6 = {
+            {"::ffff:0:0/96", "IPv4-mapped IPv6", new Cidr(true, 0L, 0x0000ffff00000000L, 96)},
+            {"::/96", "IPv4-compatible IPv6", new Cidr(true, 0L, 0L, 96)},
+            {"64:ff9b::/96", "NAT64", new Cidr(true, 0x0064ff9b00000000L, 0L, 96)},
+            {"2002::/16", "6to4", new Cidr(true, 0x2002000000000000L, 0L, 16)},
+    };
 
     private static String suggestion(String prefix, String domain) {
         if (domain.isEmpty()) {

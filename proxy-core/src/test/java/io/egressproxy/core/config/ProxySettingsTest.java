@@ -33,6 +33,11 @@ class ProxySettingsTest {
         assertThat(settings.listen().toString()).isEqualTo("127.0.0.1:3128");
         assertThat(settings.policy().allow()).containsExactly("api.anthropic.com", "api.openai.com", "localhost:12434");
         assertThat(settings.policy().block()).isEmpty();
+        assertThat(settings.policy().defaultPorts()).containsExactlyInAnyOrder(80, 443);
+        assertThat(settings.credentials()).extracting(CredentialSettings::name).containsExactly("anthropic", "openai");
+        assertThat(settings.credentials().get(0).headers()).containsEntry("x-api-key", "{secret}");
+        assertThat(settings.credentials().get(1).headers()).containsEntry("Authorization", "Bearer {secret}");
+        assertThat(settings.tls().intercept()).isEqualTo(TlsSettings.InterceptMode.CREDENTIALS);
     }
 
     @Test
@@ -55,6 +60,8 @@ class ProxySettingsTest {
             "dns-host-not-an-address.conf | egress-proxy.dns.hosts           | expected an IP address",
             "syntax-error.conf            | syntax-error.conf                | ",
             "water-marks-inverted.conf    | egress-proxy.limits.write-buffer-high | at least",
+            "misspelt-key.conf            | egress-proxy.policy.blok         | did you mean egress-proxy.policy.block?",
+            "sandbox-misspelt-key.conf    | egress-proxy.sandboxes.alpha.alow | a sandbox takes allow,",
     })
     void eachConfigMistakeNamesTheFileKeyAndExpectation(String file, String key, String expectation) {
         Path path = Path.of("src/test/resources/conf/invalid", file);

@@ -99,6 +99,11 @@ class HostPatternTest {
                 arguments("every IPv4 address", "0.0.0.0/0", "pattern '0.0.0.0/0' is too broad: it matches every IPv4 "
                         + "address; name the network you need, such as '10.0.0.0/8', or one address such as "
                         + "'10.0.0.5:8080'"),
+                arguments("all IPv4 as mapped IPv6", "::ffff:0:0/96", "pattern '::ffff:0:0/96' is too broad: it contains "
+                        + "every IPv4 address written as IPv4-mapped IPv6 (::ffff:0:0/96); name the IPv4 network you need, "
+                        + "such as '10.0.0.0/8'"),
+                arguments("all IPv4 as NAT64", "64:ff9b::/64", "pattern '64:ff9b::/64' is too broad: it contains every "
+                        + "IPv4 address written as NAT64 (64:ff9b::/96); name the IPv4 network you need, such as '10.0.0.0/8'"),
                 arguments("every IPv6 address", "::/0", "pattern '::/0' is too broad: it matches every IPv6 address; "
                         + "name the network you need, such as 'fd00::/8', or one address such as '[fd00::5]:8080'"),
                 arguments("host bits set", "10.1.2.3/8", "pattern '10.1.2.3/8' has address bits set beyond the /8 "
