@@ -100,7 +100,7 @@ public final class RawServer implements AutoCloseable {
                 synchronized (sink) {
                     text = sink.toString(StandardCharsets.ISO_8859_1);
                 }
-                if (reply != null && text.contains("\r\n\r\n")) {
+                if (reply != null && requestComplete(text)) {
                     s.getOutputStream().write(reply);
                     s.getOutputStream().flush();
                     return;
@@ -109,6 +109,18 @@ public final class RawServer implements AutoCloseable {
         } catch (IOException ignored) {
             // The peer went away; what was received is kept.
         }
+    }
+
+    /** A whole request head has arrived, and its Content-Length body if it announced one. */
+    private static boolean requestComplete(String text) {
+        int headEnd = text.indexOf("\r\n\r\n");
+        if (headEnd < 0) {
+            return false;
+        }
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?im)^content-length:\\s*(\\d+)\\s*$")
+                .matcher(text.substring(0, headEnd + 2));
+        long length = m.find() ? Long.parseLong(m.group(1)) : 0;
+        return text.length() - (headEnd + 4) >= length;
     }
 
     @Override
