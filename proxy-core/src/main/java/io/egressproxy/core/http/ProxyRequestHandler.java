@@ -45,6 +45,12 @@ import java.util.concurrent.TimeUnit;
  * {@link ForwardExchange} or {@link ConnectExchange}. The next request is read only once the
  * previous response is complete, so pipelined requests are answered in order and each is checked
  * on its own. Not sharable; confined to the connection's event loop.
+ *
+ * <p>It is longer than a handler should be because it owns the connection's phases, which must
+ * hand over to each other atomically on the event loop: reading and checking a request, answering
+ * it or starting an exchange, and switching the pipeline to a relay or to interception. The
+ * per-request work itself lives in {@link ForwardExchange}, {@link ConnectExchange},
+ * {@link RequestTarget} and {@link RequestChecks}.
  */
 final class ProxyRequestHandler extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(ProxyRequestHandler.class);

@@ -191,7 +191,8 @@ public record RequestTarget(Host host, int port, String pathAndQuery) {
         } else {
             int colon = authority.indexOf(':');
             if (colon >= 0 && authority.indexOf(':', colon + 1) >= 0) {
-                throw new BadRequestException(ProxyError.BAD_REQUEST, "IPv6 addresses must be written in brackets, e.g. [::1]:443");
+                throw new BadRequestException(ProxyError.BAD_REQUEST,
+                        "the host:port has more than one ':' (an IPv6 address must be in brackets, e.g. [::1]:443)");
             }
             hostText = colon < 0 ? authority : authority.substring(0, colon);
             portText = colon < 0 ? null : authority.substring(colon + 1);
