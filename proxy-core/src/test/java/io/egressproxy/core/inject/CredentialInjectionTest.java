@@ -214,6 +214,35 @@ class CredentialInjectionTest {
                 .isEqualTo("rw-------");
     }
 
+    @Test
+    void allowPlainHttpRulesInjectOverPlainHttpAndFileSecretsAreTrimmed() throws Exception {
+        try (OriginServer plainOrigin = new OriginServer()) {
+            Path secretFile = Files.writeString(dir.resolve("local-secret"), "LOCAL-SECRET-9\n");
+            try (EgressProxy local = TestProxies.builder().config(ConfigFactory.parseString(
+                    "egress-proxy { policy.allow = [\"127.0.0.1:" + plainOrigin.port() + "\"], credentials = [ { name = local,"
+                            + " hosts = [\"127.0.0.1:" + plainOrigin.port() + "\"], headers { Authorization = \"Bearer {secret}\" },"
+                            + " value-file = \"" + secretFile + "\", allow-plain-http = true } ] }")).start()) {
+                Curl.Result result = Curl.run("-x", TestProxies.url(local), "-H", "authorization: Bearer placeholder",
+                        "http://127.0.0.1:" + plainOrigin.port() + "/echo");
+                assertThat(lastSeen(plainOrigin).header("authorization")).containsExactly("Bearer LOCAL-SECRET-9");
+                assertThat(result.out()).contains("authorization: Bearer egress-proxy-managed").doesNotContain("LOCAL-SECRET-9");
+            }
+        }
+    }
+
+    @Test
+    void bypassEntriesAreNeverIntercepted() throws Exception {
+        try (EgressProxy bypassing = TestProxies.builder().config(ConfigFactory.parseString(
+                "egress-proxy { policy.bypass = [\"localhost:" + credentialOrigin.port() + "\"], tls.intercept = all,"
+                        + " credentials = [ { name = test, hosts = [\"localhost:" + credentialOrigin.port() + "\"],"
+                        + " header = \"x-api-key\", secret = \"" + SECRET + "\" } ] }")).start()) {
+            Curl.Result viaHarnessCa = Curl.run("-x", TestProxies.url(bypassing), "--cacert", harnessCa.toString(),
+                    credentialUrl("/echo"));
+            assertThat(viaHarnessCa.exitCode()).as("the origin's own certificate: not intercepted").isZero();
+            assertThat(lastSeen(credentialOrigin).header("x-api-key")).isEmpty();
+        }
+    }
+
     static SSLContext trustOnly(Path pem) throws Exception {
         KeyStore store = KeyStore.getInstance("PKCS12");
         store.load(null, null);
