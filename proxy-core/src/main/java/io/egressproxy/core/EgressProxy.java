@@ -37,7 +37,11 @@ public final class EgressProxy implements AutoCloseable {
 
     /** Starts a proxy with fully read settings. */
     public static EgressProxy start(ProxySettings settings) {
-        ProxyServer server = new ProxyServer(settings);
+        return start(settings, null);
+    }
+
+    private static EgressProxy start(ProxySettings settings, Path configFile) {
+        ProxyServer server = new ProxyServer(settings, configFile);
         InetSocketAddress bound = server.bind();
         return new EgressProxy(server, bound);
     }
@@ -49,7 +53,25 @@ public final class EgressProxy implements AutoCloseable {
 
     /** Starts a proxy from a HOCON file over the defaults (environment substitutions resolved). */
     public static EgressProxy start(Path hoconFile) {
-        return start(ProxySettings.from(ProxyConfigs.load(hoconFile)));
+        return start(ProxySettings.from(ProxyConfigs.load(hoconFile)), hoconFile);
+    }
+
+    /**
+     * Starts from a config that was read from {@code hoconFile}: the file is watched and reloaded,
+     * and live policy changes persist next to it.
+     */
+    public static EgressProxy start(com.typesafe.config.Config config, Path hoconFile) {
+        return start(ProxySettings.from(config), hoconFile);
+    }
+
+    /** Re-reads the config file (see {@link #start(Path)}); an invalid file changes nothing and throws. */
+    public String reload() {
+        return server.reload();
+    }
+
+    /** The admin API's address, or null when it is off or on a Unix socket. */
+    public InetSocketAddress adminAddress() {
+        return server.adminAddress();
     }
 
     public static Builder builder() {
@@ -66,7 +88,10 @@ public final class EgressProxy implements AutoCloseable {
         return server.transport().name();
     }
 
-    /** Stops listening, closes connections and releases the proxy's threads. */
+    /**
+     * Stops listening, closes idle connections, lets in-flight requests finish (up to
+     * {@code limits.drain-timeout}), then closes the rest and releases the proxy's threads.
+     */
     @Override
     public void close() {
         server.close();

@@ -1,13 +1,23 @@
 package io.egressproxy.core;
 
+import io.egressproxy.core.admin.AdminServer;
+import io.egressproxy.core.admin.AdminServices;
+import io.egressproxy.core.admin.AdminToken;
 import io.egressproxy.core.config.InvalidConfigException;
+import io.egressproxy.core.config.ProxyConfigs;
 import io.egressproxy.core.config.ProxySettings;
+import io.egressproxy.core.config.TlsSettings;
 import io.egressproxy.core.http.ClientInitializer;
 import io.egressproxy.core.http.ProxyContext;
+import io.egressproxy.core.identity.Sandboxes;
+import io.egressproxy.core.live.Approvals;
+import io.egressproxy.core.live.ConfigWatcher;
+import io.egressproxy.core.live.PolicyStore;
 import io.egressproxy.core.net.Transport;
 import io.egressproxy.core.net.UpstreamResolver;
-import io.egressproxy.core.config.TlsSettings;
-import io.egressproxy.core.identity.Sandboxes;
+import io.egressproxy.core.observe.DecisionLog;
+import io.egressproxy.core.observe.ProxyMetrics;
+import io.egressproxy.core.observe.RequestEvents;
 import io.egressproxy.core.tls.CertificateAuthority;
 import io.egressproxy.core.tls.Interception;
 import io.netty.bootstrap.ServerBootstrap;
@@ -19,24 +29,59 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Binds the proxy listener and owns its event-loop groups and resolver. Built and bound by
- * {@link EgressProxy}; {@link #close()} releases everything it owns. Start and close are called
- * from a user thread, never from an event loop.
+ * Binds the proxy listener and the admin API, and owns everything a running proxy holds: event
+ * loops, resolver, interception, live policy, approvals, config watcher. Start, reload and close
+ * are called from user threads, never from an event loop.
  */
 final class ProxyServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ProxyServer.class);
 
     private final ProxySettings settings;
+    private final Path configFile;
     private final Transport transport;
     private final EventLoopGroup acceptGroup;
     private final EventLoopGroup workerGroup;
     private final UpstreamResolver resolver;
-    private final ProxyContext context;
-    private Channel serverChannel;
     private final Interception interception;
+    private final RequestEvents events;
+    private final ProxyContext context;
+    private final PolicyStore policy;
+    private final Approvals approvals;
+    private Channel serverChannel;
+    private AdminServer admin;
+    private ConfigWatcher watcher;
+
+    ProxyServer(ProxySettings configured, Path configFile) {
+        this.configFile = configFile;
+        this.settings = configured.admin().stateFile() == null && configFile != null
+                ? configured.withStateFile(Path.of(configFile + ".state.json")) : configured;
+        this.events = new RequestEvents(new ProxyMetrics(), new DecisionLog(settings.admin().recentDecisions()));
+        this.interception = settings.tls().intercept() == TlsSettings.InterceptMode.NONE ? null : interception(settings.tls());
+        Sandboxes initial = Sandboxes.from(settings);
+        this.transport = Transport.select(settings.transport().preferNative());
+        this.acceptGroup = transport.newGroup(1, "egress-proxy-accept");
+        this.workerGroup = transport.newGroup(settings.transport().threads(), "egress-proxy-io");
+        this.resolver = new UpstreamResolver(settings.dns(), transport);
+        this.context = new ProxyContext(settings, initial, transport, resolver, interception, events);
+        try {
+            this.policy = new PolicyStore(settings, sandboxes -> {
+                sandboxes.warnings().forEach(w -> log.warn("policy: {}", w));
+                context.sandboxes(sandboxes);
+            });
+        } catch (RuntimeException e) {
+            shutdownThreads();
+            throw e;
+        }
+        this.approvals = new Approvals(policy, events);
+        context.approvals(approvals);
+        if (interception != null) {
+            events.metrics().leafCache(interception.leaves()::cacheHits, interception.leaves()::cacheMisses);
+        }
+    }
 
     /** Loads or creates the CA (blocking file work, at start only) and the TLS contexts. */
     private static Interception interception(TlsSettings tls) {
@@ -49,22 +94,11 @@ final class ProxyServer implements AutoCloseable {
         return interception;
     }
 
-    ProxyServer(ProxySettings settings) {
-        this.settings = settings;
-        Sandboxes sandboxes = Sandboxes.from(settings);
-        sandboxes.warnings().forEach(w -> log.warn("policy: {}", w));
-        this.transport = Transport.select(settings.transport().preferNative());
-        this.acceptGroup = transport.newGroup(1, "egress-proxy-accept");
-        this.workerGroup = transport.newGroup(settings.transport().threads(), "egress-proxy-io");
-        this.resolver = new UpstreamResolver(settings.dns(), transport);
-        this.interception = settings.tls().intercept() == TlsSettings.InterceptMode.NONE ? null : interception(settings.tls());
-        this.context = new ProxyContext(settings, sandboxes, transport, resolver, interception);
-    }
-
-    /** Binds the listener; blocks the calling thread until bound or failed. */
+    /** Binds the proxy and admin listeners; blocks the calling thread until bound or failed. */
     InetSocketAddress bind() {
         InetSocketAddress wanted = new InetSocketAddress(settings.listen().host(), settings.listen().port());
         if (wanted.isUnresolved()) {
+            close();
             throw new InvalidConfigException("egress-proxy.listen: host '" + settings.listen().host()
                     + "' is not an address of this machine");
         }
@@ -81,6 +115,17 @@ final class ProxyServer implements AutoCloseable {
                 .childHandler(new ClientInitializer(context));
         try {
             serverChannel = bootstrap.bind(wanted).syncUninterruptibly().channel();
+            if (settings.admin().enabled()) {
+                AdminToken token = AdminToken.loadOrCreate(settings.admin().tokenFile());
+                admin = new AdminServer(settings.admin(), transport, new AdminServices(token, policy, approvals, events, this::reload));
+                context.adminAddress(admin.address());
+            }
+            if (configFile != null) {
+                watcher = new ConfigWatcher(configFile, this::reloadQuietly);
+            }
+        } catch (InvalidConfigException e) {
+            close();
+            throw e;
         } catch (Exception e) { // bind failures arrive as unchecked native IOExceptions
             close();
             throw new InvalidConfigException("egress-proxy.listen: cannot listen on " + settings.listen() + ": "
@@ -92,6 +137,40 @@ final class ProxyServer implements AutoCloseable {
         return bound;
     }
 
+    /**
+     * Re-reads the config file and applies its policy, sandboxes and credential rules to new
+     * requests (open connections are kept). Listen address, limits, TLS and admin settings need a
+     * restart. An invalid file changes nothing.
+     *
+     * @throws InvalidConfigException saying what is wrong with the new file
+     */
+    synchronized String reload() {
+        if (configFile == null) {
+            throw new IllegalArgumentException("this proxy was started without a config file; there is nothing to reload");
+        }
+        try {
+            ProxySettings fresh = ProxySettings.from(ProxyConfigs.load(configFile));
+            policy.rebase(fresh.withStateFile(settings.admin().stateFile()));
+            if (!fresh.listen().equals(settings.listen()) || !fresh.limits().equals(settings.limits())
+                    || !fresh.tls().equals(settings.tls()) || !fresh.admin().listen().equals(settings.admin().listen())) {
+                log.warn("reload: listen, limits, tls and admin settings changed in {} only apply after a restart", configFile);
+            }
+            log.info("reloaded {}: policy, sandboxes and credential rules apply to new requests", configFile);
+            return "reloaded " + configFile;
+        } catch (InvalidConfigException e) {
+            log.error("reload of {} refused, the previous config stays in force: {}", configFile, e.getMessage());
+            throw e;
+        }
+    }
+
+    private void reloadQuietly() {
+        try {
+            reload();
+        } catch (RuntimeException e) {
+            // already logged with the reason
+        }
+    }
+
     ProxyContext context() {
         return context;
     }
@@ -100,11 +179,48 @@ final class ProxyServer implements AutoCloseable {
         return transport;
     }
 
+    InetSocketAddress adminAddress() {
+        return admin == null ? null : admin.address();
+    }
+
+    /**
+     * Stops accepting, closes idle connections at once, lets in-flight requests and tunnels finish
+     * for up to {@code limits.drain-timeout}, then closes what is left and releases all threads.
+     */
     @Override
     public void close() {
+        if (watcher != null) {
+            watcher.close();
+        }
         if (serverChannel != null) {
             serverChannel.close().syncUninterruptibly();
         }
+        context.startDraining();
+        for (Channel client : context.clients()) {
+            if (!ProxyContext.isBusy(client)) {
+                client.close();
+            }
+        }
+        long deadline = System.nanoTime() + settings.limits().drainTimeout().toNanos();
+        while (!context.clients().isEmpty() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        if (!context.clients().isEmpty()) {
+            log.info("drain timeout: closing {} connection(s) still busy", context.clients().size());
+            context.clients().close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
+        if (admin != null) {
+            admin.close();
+        }
+        shutdownThreads();
+    }
+
+    private void shutdownThreads() {
         acceptGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS);
         workerGroup.shutdownGracefully(0, 2, TimeUnit.SECONDS);
         acceptGroup.terminationFuture().awaitUninterruptibly(10, TimeUnit.SECONDS);

@@ -13,5 +13,6 @@ public record LimitSettings(
         Duration upstreamKeepAlive,
         int maxIdleUpstreamPerHost,
         int writeBufferLow,
-        int writeBufferHigh) {
+        int writeBufferHigh,
+        Duration drainTimeout) {
 }

@@ -29,6 +29,7 @@ public record ProxySettings(
         List<SandboxSettings> sandboxes,
         List<CredentialSettings> credentials,
         TlsSettings tls,
+        AdminSettings admin,
         DnsSettings dns,
         LimitSettings limits,
         TransportSettings transport) {
@@ -55,6 +56,7 @@ public record ProxySettings(
                 readSandboxes(r),
                 readCredentials(r, "credentials"),
                 readTls(r),
+                readAdmin(r),
                 readDns(r),
                 readLimits(r),
                 new TransportSettings(r.bool("transport.native"), r.intValue("transport.threads", 0, 1024)));
@@ -68,19 +70,49 @@ public record ProxySettings(
             }
             ports.add(port);
         }
-        DefaultAction defaultAction = switch (r.string("policy.default")) {
-            case "deny" -> DefaultAction.DENY;
-            case "allow" -> DefaultAction.ALLOW;
-            case "ask" -> DefaultAction.ASK;
-            default -> throw r.invalid("policy.default", "expected deny, allow or ask");
-        };
+        DefaultAction defaultAction = defaultAction(r, "policy.default");
         boolean report = switch (r.string("policy.mode")) {
             case "enforce" -> false;
             case "report" -> true;
             default -> throw r.invalid("policy.mode", "expected enforce or report");
         };
         return new PolicySettings(patterns(r, "policy.allow"), patterns(r, "policy.block"), patterns(r, "policy.bypass"),
-                ports, defaultAction, report, readRules(r, "policy.rules"));
+                ports, defaultAction, report, readRules(r, "policy.rules"), r.duration("policy.ask-timeout"));
+    }
+
+    private static DefaultAction defaultAction(ConfigReader r, String path) {
+        return switch (r.string(path)) {
+            case "deny" -> DefaultAction.DENY;
+            case "allow" -> DefaultAction.ALLOW;
+            case "ask" -> DefaultAction.ASK;
+            default -> throw r.invalid(path, "expected deny, allow or ask");
+        };
+    }
+
+    private static AdminSettings readAdmin(ConfigReader r) {
+        String listen = r.string("admin.listen").trim();
+        HostAndPort tcp = null;
+        Path unix = null;
+        if (listen.startsWith("unix:")) {
+            unix = Path.of(listen.substring("unix:".length()));
+        } else if (!listen.isEmpty()) {
+            tcp = r.hostAndPort("admin.listen");
+        }
+        String state = r.string("admin.state-file");
+        return new AdminSettings(tcp, unix, Path.of(r.string("admin.token-file")), state.isEmpty() ? null : Path.of(state),
+                r.intValue("admin.recent-decisions", 0, 100_000));
+    }
+
+    /** The same settings with another policy and sandboxes (live changes). */
+    public ProxySettings withPolicy(PolicySettings newPolicy, List<SandboxSettings> newSandboxes) {
+        return new ProxySettings(listen, newPolicy, requireIdentity, newSandboxes, credentials, tls, admin, dns, limits, transport);
+    }
+
+    /** The same settings with the state file named (when it defaults to one next to the config file). */
+    public ProxySettings withStateFile(Path stateFile) {
+        return new ProxySettings(listen, policy, requireIdentity, sandboxes, credentials, tls,
+                new AdminSettings(admin.listen(), admin.unixSocket(), admin.tokenFile(), stateFile, admin.recentDecisions()),
+                dns, limits, transport);
     }
 
     private static List<RequestRuleSettings> readRules(ConfigReader r, String path) {
@@ -198,7 +230,8 @@ public record ProxySettings(
             sandboxes.add(new SandboxSettings(name, token.secret(), sources,
                     s.has("allow") ? patterns(s, "allow") : List.of(), s.has("block") ? patterns(s, "block") : List.of(),
                     s.has("bypass") ? patterns(s, "bypass") : List.of(), s.has("rules") ? readRules(s, "rules") : List.of(),
-                    s.has("credentials") ? readCredentials(s, "credentials") : List.of()));
+                    s.has("credentials") ? readCredentials(s, "credentials") : List.of(),
+                    s.has("default") ? defaultAction(s, "default") : null));
         }
         return sandboxes;
     }
@@ -276,6 +309,7 @@ public record ProxySettings(
                 r.duration("limits.upstream-keep-alive"),
                 r.intValue("limits.max-idle-upstream-per-host", 0, 100_000),
                 low,
-                high);
+                high,
+                r.duration("limits.drain-timeout"));
     }
 }

@@ -14,8 +14,8 @@ import java.util.Set;
  */
 final class UnknownKeys {
     private static final Set<String> SANDBOX_KEYS = Set.of("token", "token-file", "sources", "allow", "block", "bypass",
-            "rules", "credentials");
-    private static final Set<String> OTHER_MODULES = Set.of("bridge.", "sandbox.", "admin.");
+            "rules", "credentials", "default");
+    private static final Set<String> OTHER_MODULES = Set.of("bridge.", "sandbox.");
 
     private UnknownKeys() {
     }

@@ -43,6 +43,9 @@ public final class ClientInitializer extends ChannelInitializer<Channel> {
 
     @Override
     protected void initChannel(Channel channel) {
+        context.events().metrics().connectionOpened();
+        context.clients().add(channel);
+        channel.closeFuture().addListener(f -> context.events().metrics().connectionClosed());
         ChannelPipeline pipeline = channel.pipeline();
         long idleMillis = context.settings().limits().idleTimeout().toMillis();
         if (idleMillis > 0) {

@@ -36,9 +36,11 @@ final class ConnectExchange {
     private final long startNanos = System.nanoTime();
     private boolean done;
     private final boolean intercept;
+    private final ProxyContext context;
 
     ConnectExchange(ProxyRequestHandler owner, ChannelHandlerContext client, RequestTarget target, Decision decision,
-                    PolicyScope scope, String reportNote, UpstreamConnector connector, boolean intercept) {
+                    PolicyScope scope, String reportNote, UpstreamConnector connector, boolean intercept, ProxyContext context) {
+        this.context = context;
         this.intercept = intercept;
         this.owner = owner;
         this.client = client;
@@ -62,7 +64,7 @@ final class ConnectExchange {
                     if (intercept) {
                         // Upstream connections are made per request inside, over verified TLS.
                         done = true;
-                        log(reportNote != null ? "report" : "allow", 200, 0, 0, "intercepted", reportNote, decision.rule());
+                        log(reportNote != null ? "report" : "allow", 200, 0, 0, "intercepted", reportNote, decision.rule(), null);
                         owner.establishInterception(target, scope);
                         return;
                     }
@@ -97,19 +99,18 @@ final class ConnectExchange {
         String reason = cause instanceof UpstreamFailure ? cause.getMessage()
                 : "could not reach '" + target.authority() + "': " + cause.getClass().getSimpleName();
         String rule = cause instanceof UpstreamFailure u ? u.rule() : null;
-        log(error == ProxyError.DENIED ? "deny" : "error", error.status().code(), 0, 0, "proxy-error", reason, rule);
+        log(error == ProxyError.DENIED ? "deny" : "error", error.status().code(), 0, 0, "proxy-error", reason, rule, error.code());
         owner.answerWithError(error, reason, true, false);
     }
 
     private void record(long up, long down, String closeReason) {
-        log(reportNote != null ? "report" : "allow", 200, up, down, closeReason, reportNote, decision.rule());
+        log(reportNote != null ? "report" : "allow", 200, up, down, closeReason, reportNote, decision.rule(), null);
     }
 
-    private void log(String decisionWord, int status, long up, long down, String closeReason, String reason, String rule) {
-        if (AccessLog.enabled()) {
-            AccessLog.record(new AccessRecord(owner.id(), Channels.remote(client.channel()), scope.sandbox(), "CONNECT", target.authority(),
-                    decisionWord, rule, status, up, down,
-                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos), closeReason, reason));
-        }
+    private void log(String decisionWord, int status, long up, long down, String closeReason, String reason, String rule,
+                     String errorCode) {
+        context.events().record(new AccessRecord(owner.id(), Channels.remote(client.channel()), scope.sandbox(), "CONNECT",
+                target.authority(), decisionWord, rule, status, up, down,
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos), closeReason, reason, errorCode));
     }
 }

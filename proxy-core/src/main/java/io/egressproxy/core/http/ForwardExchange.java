@@ -522,7 +522,7 @@ final class ForwardExchange {
         status = error.status().code();
         String decisionWord = error == ProxyError.DENIED ? "deny" : "error";
         log.debug("{} {} {}: {}", owner.id(), request.method(), target.authority(), reason);
-        recordAs(decisionWord, status, close ? "proxy-error" : "keep-alive", reason, rule);
+        recordAs(decisionWord, status, close ? "proxy-error" : "keep-alive", reason, rule, error.code());
         owner.answerWithError(error, reason, close, !requestComplete);
     }
 
@@ -558,16 +558,15 @@ final class ForwardExchange {
     }
 
     private void record(int code, String closeReason, String reason) {
-        recordAs(reportNote != null ? "report" : "allow", code, closeReason, reportNote != null ? reportNote : reason, decision.rule());
+        recordAs(reportNote != null ? "report" : "allow", code, closeReason, reportNote != null ? reportNote : reason,
+                decision.rule(), null);
     }
 
-    private void recordAs(String decisionWord, int code, String closeReason, String reason, String rule) {
-        if (!AccessLog.enabled()) {
-            return;
-        }
-        AccessLog.record(new AccessRecord(owner.id(), Channels.remote(client.channel()), scope.sandbox(), request.method().name(),
-                "http://" + target.authority() + pathWithoutQuery(), decisionWord, rule, code, bytesUp, bytesDown,
-                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos), closeReason, reason));
+    private void recordAs(String decisionWord, int code, String closeReason, String reason, String rule, String errorCode) {
+        services.context().events().record(new AccessRecord(owner.id(), Channels.remote(client.channel()), scope.sandbox(),
+                request.method().name(), (tls ? "https://" : "http://") + target.authority() + pathWithoutQuery(), decisionWord,
+                rule, code, bytesUp, bytesDown, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - startNanos), closeReason,
+                reason, errorCode));
     }
 
     private String pathWithoutQuery() {

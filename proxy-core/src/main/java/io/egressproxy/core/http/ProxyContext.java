@@ -4,6 +4,7 @@ import io.egressproxy.core.config.ProxySettings;
 import io.egressproxy.core.net.Transport;
 import io.egressproxy.core.net.UpstreamResolver;
 import io.egressproxy.core.identity.Sandboxes;
+import io.egressproxy.core.observe.RequestEvents;
 import io.egressproxy.core.policy.PolicyScope;
 import io.egressproxy.core.tls.Interception;
 
@@ -28,10 +29,14 @@ public final class ProxyContext {
     private volatile InetSocketAddress listenAddress;
     private final Set<InetAddress> localAddresses;
     private final Interception interception;
+    private final RequestEvents events;
+    private volatile InetSocketAddress adminAddress;
+    private volatile boolean draining;
 
     public ProxyContext(ProxySettings settings, Sandboxes sandboxes, Transport transport, UpstreamResolver resolver,
-                        Interception interception) {
+                        Interception interception, RequestEvents events) {
         this.interception = interception;
+        this.events = events;
         this.settings = settings;
         this.sandboxes = sandboxes;
         this.transport = transport;
@@ -79,6 +84,55 @@ public final class ProxyContext {
         return resolver;
     }
 
+    private final io.netty.channel.group.ChannelGroup clients =
+            new io.netty.channel.group.DefaultChannelGroup("egress-proxy-clients", io.netty.util.concurrent.GlobalEventExecutor.INSTANCE);
+
+    /** Every open client connection (for a graceful stop). */
+    public io.netty.channel.group.ChannelGroup clients() {
+        return clients;
+    }
+
+    private static final io.netty.util.AttributeKey<Boolean> BUSY = io.netty.util.AttributeKey.valueOf("egress-proxy.busy");
+    private volatile io.egressproxy.core.live.Approvals approvals;
+
+    /** Marks a client connection as carrying a request or tunnel (a graceful stop waits for it). */
+    static void busy(io.netty.channel.Channel channel, boolean busy) {
+        channel.attr(BUSY).set(busy);
+    }
+
+    /** Whether a graceful stop must wait for this client connection. */
+    public static boolean isBusy(io.netty.channel.Channel channel) {
+        return Boolean.TRUE.equals(channel.attr(BUSY).get());
+    }
+
+    public void approvals(io.egressproxy.core.live.Approvals approvals) {
+        this.approvals = approvals;
+    }
+
+    /** Held requests under policy.default = ask. */
+    public io.egressproxy.core.live.Approvals approvals() {
+        return approvals;
+    }
+
+    /** Access log, metrics and recent decisions. */
+    public RequestEvents events() {
+        return events;
+    }
+
+    /** Called once the admin listener is bound: the proxy must never connect to it either. */
+    public void adminAddress(InetSocketAddress address) {
+        this.adminAddress = address;
+    }
+
+    /** Set when the proxy is stopping: finished exchanges close their client connections. */
+    public void startDraining() {
+        this.draining = true;
+    }
+
+    public boolean draining() {
+        return draining;
+    }
+
     /** Called once the listener is bound. */
     public void listenAddress(InetSocketAddress address) {
         this.listenAddress = address;
@@ -89,7 +143,10 @@ public final class ProxyContext {
      * request back into the proxy and consume a connection per hop.
      */
     public boolean isSelf(InetAddress address, int port) {
-        InetSocketAddress listen = listenAddress;
+        return matches(listenAddress, address, port) || matches(adminAddress, address, port);
+    }
+
+    private boolean matches(InetSocketAddress listen, InetAddress address, int port) {
         if (listen == null || listen.getPort() != port) {
             return false;
         }

@@ -10,6 +10,7 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.flow.FlowControlHandler;
 import io.netty.handler.ssl.SniHandler;
 import io.egressproxy.core.policy.Decision;
+import io.egressproxy.core.policy.DefaultAction;
 import io.egressproxy.core.policy.PolicyScope;
 import io.egressproxy.core.tunnel.Tunnel;
 import io.netty.buffer.ByteBuf;
@@ -228,6 +229,11 @@ final class ProxyRequestHandler extends ChannelInboundHandlerAdapter {
             decision = l7.allowed() ? decision : l7;
         }
         String reportNote = null;
+        if (!decision.allowed() && decision.rule() == null && scope.defaultAction() == DefaultAction.ASK && !scope.reportOnly()
+                && context.approvals() != null) {
+            holdForApproval(request, target, connectRequest);
+            return;
+        }
         if (!decision.allowed()) {
             if (!scope.reportOnly()) {
                 refuse(request, target, ProxyError.DENIED, decision.reason(), decision.rule(), false);
@@ -235,9 +241,40 @@ final class ProxyRequestHandler extends ChannelInboundHandlerAdapter {
             }
             reportNote = "would deny: " + decision.reason();
         }
+        proceed(request, target, decision, reportNote, connectRequest);
+    }
+
+    /**
+     * policy.default = ask: the request waits (nothing more is read from the client) until a
+     * person answers through the approvals API, or the ask-timeout denies it.
+     */
+    private void holdForApproval(HttpRequest request, RequestTarget target, boolean connectRequest) {
+        ProxyContext.busy(ctx.channel(), true);
+        PolicyScope heldScope = scope;
+        log.info("{} holding {} {} for approval", id, request.method(), target.authority());
+        context.approvals().request(heldScope.sandbox(), target.host().name(), target.port(), request.method().name(),
+                context.settings().policy().askTimeout(), ctx.channel().eventLoop()).addListener(f -> {
+                    if (!ctx.channel().isActive()) {
+                        return;
+                    }
+                    io.egressproxy.core.live.Approvals.Outcome outcome = (io.egressproxy.core.live.Approvals.Outcome) f.getNow();
+                    // A remembered answer changed the policy: take the scope in force now.
+                    Identification now = context.sandboxes().identify(clientAddress(),
+                            request.headers().get(HttpHeaderNames.PROXY_AUTHORIZATION));
+                    scope = now.scope() != null ? now.scope() : heldScope;
+                    if (outcome.allowed()) {
+                        proceed(request, target, Decision.allow(null, outcome.reason()), null, connectRequest);
+                    } else {
+                        refuse(request, target, ProxyError.DENIED, outcome.reason(), null, false);
+                    }
+                });
+    }
+
+    private void proceed(HttpRequest request, RequestTarget target, Decision decision, String reportNote, boolean connectRequest) {
+        ProxyContext.busy(ctx.channel(), true);
         if (connectRequest) {
             boolean intercept = context.intercepts(scope, target);
-            connect = new ConnectExchange(this, ctx, target, decision, scope, reportNote, services.connector(), intercept);
+            connect = new ConnectExchange(this, ctx, target, decision, scope, reportNote, services.connector(), intercept, context);
             connect.start();
         } else {
             forward(request, target, decision, reportNote, false);
@@ -339,13 +376,11 @@ final class ProxyRequestHandler extends ChannelInboundHandlerAdapter {
         boolean hasBody = hasBody(request);
         boolean close = alwaysClose || hasBody || !HttpUtil.isKeepAlive(request) || inputShutdown
                 || HttpMethod.CONNECT.equals(request.method());
-        if (AccessLog.enabled()) {
-            String shownTarget = target == null ? "-" : HttpMethod.CONNECT.equals(request.method())
-                    ? target.authority() : "http://" + target.authority() + pathOnly(target.pathAndQuery());
-            AccessLog.record(new AccessRecord(id, Channels.remote(ctx.channel()), sandboxLabel(), safeMethod(request), shownTarget,
-                    error == ProxyError.DENIED ? "deny" : "error", rule, error.status().code(), 0, 0, 0,
-                    close ? "proxy-error" : "keep-alive", reason));
-        }
+        String shownTarget = target == null ? "-" : HttpMethod.CONNECT.equals(request.method())
+                ? target.authority() : (inner != null ? "https://" : "http://") + target.authority() + pathOnly(target.pathAndQuery());
+        context.events().record(new AccessRecord(id, Channels.remote(ctx.channel()), sandboxLabel(), safeMethod(request), shownTarget,
+                error == ProxyError.DENIED || error == ProxyError.PROXY_AUTH_REQUIRED ? "deny" : "error", rule,
+                error.status().code(), 0, 0, 0, close ? "proxy-error" : "keep-alive", reason, error.code()));
         answerWithError(error, reason, close, !close);
     }
 
@@ -357,7 +392,8 @@ final class ProxyRequestHandler extends ChannelInboundHandlerAdapter {
     void answerWithError(ProxyError error, String reason, boolean close, boolean discardRest) {
         exchange = null;
         connect = null;
-        boolean closeNow = close || inputShutdown;
+        ProxyContext.busy(ctx.channel(), false);
+        boolean closeNow = close || inputShutdown || context.draining();
         ctx.writeAndFlush(ErrorResponses.of(error, reason, closeNow, ctx.alloc()));
         if (closeNow) {
             closing = true;
@@ -374,7 +410,8 @@ final class ProxyRequestHandler extends ChannelInboundHandlerAdapter {
     void exchangeFinished(boolean closeClient) {
         exchange = null;
         ctx.flush();
-        if (closeClient || inputShutdown) {
+        ProxyContext.busy(ctx.channel(), false);
+        if (closeClient || inputShutdown || context.draining()) {
             closing = true;
             Channels.closeOnFlush(ctx.channel());
         } else {

@@ -113,9 +113,11 @@ public final class UpstreamConnector {
             return;
         }
         InetAddress address = addresses.get(index);
+        long started = System.nanoTime();
         ChannelFuture future = bootstrap.connect(new InetSocketAddress(address, port));
         future.addListener((ChannelFuture f) -> {
             if (f.isSuccess()) {
+                context.events().metrics().upstreamConnected(System.nanoTime() - started);
                 if (!promise.trySuccess(f.channel())) {
                     f.channel().close();
                 }

@@ -82,7 +82,8 @@ public final class Sandboxes {
                     sources.add(HostPattern.parse(source));
                 }
                 byName.put(s.name(), new Sandbox(s.name(), s.token(), sources,
-                        new PolicyScope(s.name(), policy, rules(s.rules()).with(globalRules), p.defaultAction(), p.reportOnly(),
+                        new PolicyScope(s.name(), policy, rules(s.rules()).with(globalRules),
+                                s.defaultAction() == null ? p.defaultAction() : s.defaultAction(), p.reportOnly(),
                                 credentials(s.credentials()).with(globalCredentials))));
             }
             List<String> missing = new ArrayList<>();

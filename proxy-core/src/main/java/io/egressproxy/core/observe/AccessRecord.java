@@ -19,5 +19,14 @@ public record AccessRecord(
         long bytesDown,
         long durationMillis,
         String closeReason,
-        String reason) {
+        String reason,
+        String errorCode) {
+
+    /** The same without an error code (requests the upstream answered). */
+    public AccessRecord(ConnectionId connectionId, String client, String sandbox, String method, String target,
+                        String decision, String rule, int status, long bytesUp, long bytesDown, long durationMillis,
+                        String closeReason, String reason) {
+        this(connectionId, client, sandbox, method, target, decision, rule, status, bytesUp, bytesDown, durationMillis,
+                closeReason, reason, null);
+    }
 }

@@ -23,8 +23,7 @@ public record PolicyScope(String sandbox, Policy policy, RequestRules rules, Def
             case DENY -> decision;
             case ALLOW -> Decision.allow(null, "host '" + host.name() + ":" + port
                     + "' is allowed by default (egress-proxy.policy.default = allow)");
-            case ASK -> Decision.deny(decision.reason()
-                    + " (policy.default = ask: approvals are not available yet, so this is denied)");
+            case ASK -> Decision.deny(decision.reason() + " (policy.default = ask: held for a person's approval)");
         };
     }
 

@@ -31,7 +31,7 @@ class LargeBodyStreamingTest {
              ChildProxy proxy = ChildProxy.start(List.of("-Xmx64m", "-XX:MaxDirectMemorySize=64m",
                      "-Dio.netty.leakDetection.level=disabled"),
                      "egress-proxy { listen = \"127.0.0.1:0\", policy.allow = [\"" + origin.authority() + "\"],"
-                             + " dns.servers = [\"" + TestProxies.dns().address() + "\"], tls.intercept = none }")) {
+                             + " dns.servers = [\"" + TestProxies.dns().address() + "\"], tls.intercept = none, admin.listen = \"\" }")) {
             HttpClient client = HttpClient.newBuilder().proxy(ProxySelector.of(proxy.address())).build();
             HttpResponse<InputStream> response = client.send(
                     HttpRequest.newBuilder(URI.create("http://" + origin.authority() + "/bytes?n=" + ONE_GIB)).build(),

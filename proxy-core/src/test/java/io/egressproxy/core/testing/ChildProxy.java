@@ -32,7 +32,8 @@ public final class ChildProxy implements AutoCloseable {
     /** Starts a child proxy with {@code jvmArgs} (e.g. -Xmx64m) and {@code hocon} over the defaults. */
     public static ChildProxy start(List<String> jvmArgs, String hocon) throws IOException {
         Path config = Files.createTempFile("child-proxy", ".conf");
-        Files.writeString(config, hocon);
+        // The admin API is off unless the test's own text turns it on (later keys win in HOCON).
+        Files.writeString(config, "egress-proxy.admin.listen = \"\"\n" + hocon);
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmArgs);
@@ -92,7 +93,12 @@ public final class ChildProxy implements AutoCloseable {
         EgressProxy proxy = EgressProxy.start(Path.of(args[0]));
         System.out.println("LISTENING " + proxy.address().getPort());
         System.out.flush();
-        Runtime.getRuntime().addShutdownHook(new Thread(proxy::close));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            proxy.close(); // graceful: in-flight requests finish within limits.drain-timeout
+            System.out.println("STOPPED");
+            System.out.flush();
+            Runtime.getRuntime().halt(0);
+        }));
         Thread.currentThread().join();
     }
 }

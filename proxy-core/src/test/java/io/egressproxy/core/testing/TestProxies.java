@@ -39,7 +39,15 @@ public final class TestProxies {
                 .listen("127.0.0.1:0")
                 .set("egress-proxy.dns.servers", java.util.List.of(DNS.address()))
                 .set("egress-proxy.dns.query-timeout", "2s")
-                .set("egress-proxy.tls.ca-dir", CA_DIR.toString());
+                .set("egress-proxy.tls.ca-dir", CA_DIR.toString())
+                .set("egress-proxy.admin.listen", "127.0.0.1:0")
+                .set("egress-proxy.admin.token-file", CA_DIR.resolveSibling("admin-token").toString())
+                .set("egress-proxy.limits.drain-timeout", "5s");
+    }
+
+    /** The admin token file every test proxy uses. */
+    public static java.nio.file.Path adminTokenFile() {
+        return CA_DIR.resolveSibling("admin-token");
     }
 
     /** {@code http://127.0.0.1:PORT} of a running proxy, for curl -x. */

@@ -1,0 +1,276 @@
+package io.egressproxy.core.live;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.egressproxy.core.config.InvalidConfigException;
+import io.egressproxy.core.config.PolicySettings;
+import io.egressproxy.core.config.ProxySettings;
+import io.egressproxy.core.config.SandboxSettings;
+import io.egressproxy.core.identity.Sandboxes;
+import io.egressproxy.core.inject.Secret;
+import io.egressproxy.core.policy.DefaultAction;
+import io.egressproxy.core.policy.HostPattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * The policy in force: the configured settings plus the live overlay. Every change is checked,
+ * applied by building new {@link Sandboxes} and handing them to {@code install} (which swaps them
+ * into the proxy for requests that start afterwards), and persisted to the state file unless it
+ * was asked to be ephemeral. Thread-safe: changes are serialised; reads see a complete policy.
+ */
+public final class PolicyStore {
+    private static final Logger log = LoggerFactory.getLogger(PolicyStore.class);
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private final Consumer<Sandboxes> install;
+    private final Path stateFile;
+    private ProxySettings base;
+    private PolicyOverlay overlay;
+    private PolicyOverlay persisted;
+
+    /** Loads the state file (if any) and installs the effective policy. */
+    public PolicyStore(ProxySettings base, Consumer<Sandboxes> install) {
+        this.base = base;
+        this.install = install;
+        this.stateFile = base.admin().stateFile();
+        this.overlay = load(stateFile);
+        this.persisted = copy(overlay);
+        install.accept(Sandboxes.from(effective()));
+    }
+
+    /** The settings with the overlay applied. */
+    public synchronized ProxySettings effective() {
+        return effective(base, overlay);
+    }
+
+    /** A new configuration (reload): the overlay stays on top of it. Throws, changing nothing, when it is invalid. */
+    public synchronized void rebase(ProxySettings newBase) {
+        Sandboxes sandboxes = Sandboxes.from(effective(newBase, overlay));
+        base = newBase;
+        install.accept(sandboxes);
+    }
+
+    /** Adds patterns to {@code list} (allow, block or bypass) of the global scope or a sandbox. */
+    public synchronized void add(String list, String sandbox, List<String> patterns, boolean persist) {
+        checkPatterns(patterns);
+        checkSandbox(sandbox);
+        PolicyOverlay next = copy(overlay);
+        PolicyOverlay.ScopeChanges scope = next.scope(sandbox);
+        for (String pattern : patterns) {
+            scope.removed.remove(pattern);
+            switch (list) {
+                case "allow" -> scope.addAllow.add(pattern);
+                case "block" -> scope.addBlock.add(pattern);
+                case "bypass" -> scope.addBypass.add(pattern);
+                default -> throw new IllegalArgumentException("unknown list '" + list + "'; use allow, block or bypass");
+            }
+        }
+        commit(next, persist);
+    }
+
+    /** Removes patterns from every list of the scope (configured or added). */
+    public synchronized void remove(String sandbox, List<String> patterns, boolean persist) {
+        checkSandbox(sandbox);
+        PolicyOverlay next = copy(overlay);
+        PolicyOverlay.ScopeChanges scope = next.scope(sandbox);
+        for (String pattern : patterns) {
+            scope.addAllow.remove(pattern);
+            scope.addBlock.remove(pattern);
+            scope.addBypass.remove(pattern);
+            scope.removed.add(pattern);
+        }
+        commit(next, persist);
+    }
+
+    /** Sets the default for hosts no entry names: deny, allow or ask. */
+    public synchronized void setDefault(String sandbox, String policy, boolean persist) {
+        checkSandbox(sandbox);
+        parseDefault(policy);
+        PolicyOverlay next = copy(overlay);
+        next.scope(sandbox).defaultPolicy = policy.toLowerCase(Locale.ROOT);
+        commit(next, persist);
+    }
+
+    /** Registers (or updates) a sandbox that the config file does not name. */
+    public synchronized void register(String name, String token, List<String> sources, boolean persist) {
+        if (name == null || !name.matches("[A-Za-z0-9][A-Za-z0-9_.-]{0,62}")) {
+            throw new IllegalArgumentException("sandbox name must be letters, digits, '.', '_' or '-' (it is the proxy user name)");
+        }
+        if ((token == null || token.isBlank()) && (sources == null || sources.isEmpty())) {
+            throw new IllegalArgumentException("a sandbox needs a token or source addresses to be recognised");
+        }
+        if (token != null && !token.isBlank()) {
+            Secret.of(token);
+        }
+        if (sources != null && !sources.isEmpty()) {
+            checkPatterns(sources);
+        }
+        PolicyOverlay next = copy(overlay);
+        PolicyOverlay.RegisteredSandbox s = new PolicyOverlay.RegisteredSandbox();
+        s.name = name;
+        s.token = token == null || token.isBlank() ? null : token.strip();
+        s.sources = sources == null ? new ArrayList<>() : new ArrayList<>(sources);
+        next.sandboxes.put(name, s);
+        commit(next, persist);
+    }
+
+    /** Sandbox names in force. */
+    public synchronized List<String> sandboxNames() {
+        List<String> names = new ArrayList<>();
+        effective().sandboxes().forEach(s -> names.add(s.name()));
+        return names;
+    }
+
+    /** A JSON-ready view of the effective policy: lists and default per scope (never tokens). */
+    public synchronized Map<String, Object> describe() {
+        ProxySettings e = effective();
+        Map<String, Object> view = new LinkedHashMap<>();
+        PolicySettings p = e.policy();
+        view.put("global", scopeView(p.allow(), p.block(), p.bypass(), p.defaultAction(), p.reportOnly()));
+        Map<String, Object> sandboxes = new LinkedHashMap<>();
+        for (SandboxSettings s : e.sandboxes()) {
+            Map<String, Object> v = scopeView(s.allow(), s.block(), s.bypass(),
+                    s.defaultAction() == null ? p.defaultAction() : s.defaultAction(), p.reportOnly());
+            v.put("identified-by", s.token() != null ? (s.sources().isEmpty() ? "token" : "token, sources") : "sources");
+            v.put("sources", s.sources());
+            sandboxes.put(s.name(), v);
+        }
+        view.put("sandboxes", sandboxes);
+        return view;
+    }
+
+    private static Map<String, Object> scopeView(List<String> allow, List<String> block, List<String> bypass,
+                                                 DefaultAction defaultAction, boolean report) {
+        Map<String, Object> v = new LinkedHashMap<>();
+        v.put("allow", allow);
+        v.put("block", block);
+        v.put("bypass", bypass);
+        v.put("default", defaultAction.name().toLowerCase(Locale.ROOT));
+        v.put("mode", report ? "report" : "enforce");
+        return v;
+    }
+
+    private void commit(PolicyOverlay next, boolean persist) {
+        Sandboxes sandboxes = Sandboxes.from(effective(base, next)); // throws before anything changes
+        overlay = next;
+        install.accept(sandboxes);
+        if (persist) {
+            persisted = copy(next);
+            save();
+        }
+    }
+
+    private void save() {
+        if (stateFile == null) {
+            return;
+        }
+        try {
+            Files.createDirectories(stateFile.toAbsolutePath().getParent());
+            Path temp = Files.createTempFile(stateFile.toAbsolutePath().getParent(), ".state", ".tmp");
+            try {
+                Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rw-------"));
+            } catch (UnsupportedOperationException e) {
+                // not POSIX; the directory's permissions apply
+            }
+            JSON.writeValue(temp.toFile(), persisted);
+            try {
+                Files.move(temp, stateFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(temp, stateFile, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException e) {
+            log.error("live policy change applied but not saved to {}: {}; it will be lost at restart", stateFile, e.toString());
+        }
+    }
+
+    private static PolicyOverlay load(Path stateFile) {
+        if (stateFile == null || !Files.exists(stateFile)) {
+            return new PolicyOverlay();
+        }
+        try {
+            return JSON.readValue(stateFile.toFile(), PolicyOverlay.class);
+        } catch (IOException e) {
+            throw new InvalidConfigException("state file " + stateFile + " (live policy changes) cannot be read: "
+                    + e.getMessage().lines().findFirst().orElse("") + "; fix or remove it");
+        }
+    }
+
+    private static PolicyOverlay copy(PolicyOverlay overlay) {
+        return JSON.convertValue(overlay, PolicyOverlay.class);
+    }
+
+    private void checkSandbox(String sandbox) {
+        if (sandbox != null && !sandbox.isEmpty() && effective().sandboxes().stream().noneMatch(s -> s.name().equals(sandbox))) {
+            throw new IllegalArgumentException("no sandbox named '" + sandbox + "'; register it first (POST /v1/sandboxes)");
+        }
+    }
+
+    private static void checkPatterns(List<String> patterns) {
+        if (patterns == null || patterns.isEmpty()) {
+            throw new IllegalArgumentException("no patterns given");
+        }
+        for (String pattern : patterns) {
+            HostPattern.parse(pattern); // InvalidPatternException says what is wrong and what to write
+        }
+    }
+
+    private static DefaultAction parseDefault(String policy) {
+        return switch (policy == null ? "" : policy.toLowerCase(Locale.ROOT)) {
+            case "deny" -> DefaultAction.DENY;
+            case "allow" -> DefaultAction.ALLOW;
+            case "ask" -> DefaultAction.ASK;
+            default -> throw new IllegalArgumentException("policy must be allow, deny or ask");
+        };
+    }
+
+    private static ProxySettings effective(ProxySettings base, PolicyOverlay overlay) {
+        PolicySettings p = base.policy();
+        PolicyOverlay.ScopeChanges g = overlay.scopes.getOrDefault("", new PolicyOverlay.ScopeChanges());
+        PolicySettings global = new PolicySettings(
+                PolicyOverlay.apply(p.allow(), g.addAllow, g.removed),
+                PolicyOverlay.apply(p.block(), g.addBlock, g.removed),
+                PolicyOverlay.apply(p.bypass(), g.addBypass, g.removed),
+                p.defaultPorts(), g.defaultPolicy == null ? p.defaultAction() : parseDefault(g.defaultPolicy),
+                p.reportOnly(), p.rules(), p.askTimeout());
+        List<SandboxSettings> sandboxes = new ArrayList<>();
+        List<String> configured = new ArrayList<>();
+        for (SandboxSettings s : base.sandboxes()) {
+            configured.add(s.name());
+            sandboxes.add(withChanges(s, overlay.scopes.get(s.name())));
+        }
+        for (PolicyOverlay.RegisteredSandbox r : overlay.sandboxes.values()) {
+            if (configured.contains(r.name)) {
+                continue; // the config file's definition wins; its lists still take the overlay
+            }
+            SandboxSettings s = new SandboxSettings(r.name, r.token == null ? null : Secret.of(r.token), r.sources,
+                    List.of(), List.of(), List.of(), List.of(), List.of(), null);
+            sandboxes.add(withChanges(s, overlay.scopes.get(r.name)));
+        }
+        return base.withPolicy(global, sandboxes);
+    }
+
+    private static SandboxSettings withChanges(SandboxSettings s, PolicyOverlay.ScopeChanges c) {
+        if (c == null) {
+            return s;
+        }
+        return new SandboxSettings(s.name(), s.token(), s.sources(),
+                PolicyOverlay.apply(s.allow(), c.addAllow, c.removed),
+                PolicyOverlay.apply(s.block(), c.addBlock, c.removed),
+                PolicyOverlay.apply(s.bypass(), c.addBypass, c.removed),
+                s.rules(), s.credentials(), c.defaultPolicy == null ? s.defaultAction() : parseDefault(c.defaultPolicy));
+    }
+}

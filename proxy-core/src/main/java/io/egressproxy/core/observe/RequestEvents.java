@@ -1,0 +1,39 @@
+package io.egressproxy.core.observe;
+
+import java.time.Instant;
+
+/**
+ * Where a finished request or tunnel is reported: the access log, the metrics, and (for denials and
+ * would-be denials) the recent-decisions ring. One per running proxy; thread-safe.
+ */
+public final class RequestEvents {
+    private final ProxyMetrics metrics;
+    private final DecisionLog decisions;
+
+    public RequestEvents(ProxyMetrics metrics, DecisionLog decisions) {
+        this.metrics = metrics;
+        this.decisions = decisions;
+    }
+
+    public void record(AccessRecord r) {
+        AccessLog.record(r);
+        metrics.record(r);
+        if (!"allow".equals(r.decision()) && !"error".equals(r.decision())) {
+            decisions.add(new DecisionLog.Entry(Instant.now().toString(), r.sandbox(), r.method(), r.target(), r.decision(),
+                    r.status(), r.rule(), r.reason()));
+        }
+    }
+
+    /** An approval outcome (approved, denied, timed out), for the decisions ring. */
+    public void approval(String sandbox, String target, String outcome, String reason) {
+        decisions.add(new DecisionLog.Entry(Instant.now().toString(), sandbox, "-", target, outcome, 0, null, reason));
+    }
+
+    public ProxyMetrics metrics() {
+        return metrics;
+    }
+
+    public DecisionLog decisions() {
+        return decisions;
+    }
+}

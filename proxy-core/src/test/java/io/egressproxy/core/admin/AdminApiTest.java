@@ -1,0 +1,201 @@
+package io.egressproxy.core.admin;
+
+import com.typesafe.config.ConfigFactory;
+import io.egressproxy.core.EgressProxy;
+import io.egressproxy.core.testing.CapturedLog;
+import io.egressproxy.core.testing.Curl;
+import io.egressproxy.core.testing.OriginServer;
+import io.egressproxy.core.testing.TestProxies;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The admin API against a running proxy: token, live policy, persistence, approvals, metrics, reload. */
+@Timeout(90)
+class AdminApiTest {
+    private static OriginServer origin;
+    @TempDir
+    static Path dir;
+
+    @BeforeAll
+    static void start() throws Exception {
+        origin = new OriginServer();
+    }
+
+    @AfterAll
+    static void stop() {
+        origin.close();
+    }
+
+    private static AdminClient admin(EgressProxy proxy) throws Exception {
+        return new AdminClient(URI.create("http://127.0.0.1:" + proxy.adminAddress().getPort()),
+                AdminToken.read(TestProxies.adminTokenFile()));
+    }
+
+    private static int status(EgressProxy proxy, String url) throws Exception {
+        return Integer.parseInt(Curl.run("-x", TestProxies.url(proxy), "-o", "/dev/null", "-w", "%{http_code}", url).out());
+    }
+
+    @Test
+    void everyCallButHealthNeedsTheTokenAndTheProxyNeverReachesTheAdminPort() throws Exception {
+        try (EgressProxy proxy = TestProxies.builder().allow("127.0.0.1").start()) {
+            String base = "http://127.0.0.1:" + proxy.adminAddress().getPort();
+            assertThat(Curl.run(base + "/healthz").out()).contains("\"status\" : \"ok\"");
+            assertThat(Curl.run("-o", "/dev/null", "-w", "%{http_code}", base + "/v1/policy").out()).isEqualTo("401");
+            assertThat(Curl.run("-o", "/dev/null", "-w", "%{http_code}", "-H", "Authorization: Bearer wrong", base + "/metrics").out())
+                    .isEqualTo("401");
+            Curl.Result viaProxy = Curl.run("-x", TestProxies.url(proxy), "-w", " %{http_code}", base + "/v1/policy");
+            assertThat(viaProxy.out()).endsWith(" 403").contains("own listener");
+            assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(TestProxies.adminTokenFile())))
+                    .isEqualTo("rw-------");
+        }
+    }
+
+    @Test
+    void aDeniedHostAllowedLiveSucceedsWithoutRestartAndTheChangeSurvivesARestart() throws Exception {
+        Path conf = Files.writeString(dir.resolve("live.conf"), configText(""));
+        String url = "http://" + origin.authority() + "/live";
+        try (EgressProxy proxy = EgressProxy.start(TestProxies.builder().config(ConfigFactory.parseFile(conf.toFile())).toConfig()
+                .withFallback(ConfigFactory.defaultReference()).resolve(), conf)) {
+            assertThat(status(proxy, url)).isEqualTo(403);
+            String policy = admin(proxy).post("/v1/policy/allow", "{\"patterns\": [\"" + origin.authority() + "\"]}");
+            assertThat(policy).contains(origin.authority());
+            assertThat(status(proxy, url)).isEqualTo(200);
+        }
+        assertThat(dir.resolve("live.conf.state.json")).exists();
+        try (EgressProxy restarted = EgressProxy.start(TestProxies.builder().config(ConfigFactory.parseFile(conf.toFile())).toConfig()
+                .withFallback(ConfigFactory.defaultReference()).resolve(), conf)) {
+            assertThat(status(restarted, url)).as("from the state file").isEqualTo(200);
+            admin(restarted).post("/v1/policy/remove", "{\"patterns\": [\"" + origin.authority() + "\"]}");
+            assertThat(status(restarted, url)).isEqualTo(403);
+        }
+    }
+
+    @Test
+    void badInputIsRefusedWithTheReasonAndChangesNothing() throws Exception {
+        try (EgressProxy proxy = TestProxies.builder().start()) {
+            AdminClient client = admin(proxy);
+            assertThatThrownBy(() -> client.post("/v1/policy/allow", "{\"patterns\": [\"*.com\"]}"))
+                    .isInstanceOf(AdminClient.AdminException.class).hasMessageContaining("too broad");
+            assertThatThrownBy(() -> client.post("/v1/policy/allow", "{\"patterns\": [\"a.example.com\"], \"sandbox\": \"nope\"}"))
+                    .hasMessageContaining("no sandbox named 'nope'");
+            assertThatThrownBy(() -> client.post("/v1/policy/allow", "not json")).hasMessageContaining("not JSON");
+            assertThat(client.get("/v1/policy")).doesNotContain("*.com");
+        }
+    }
+
+    @Test
+    void aSandboxRegisteredLiveGetsItsOwnPolicy() throws Exception {
+        try (EgressProxy proxy = TestProxies.builder().start()) {
+            AdminClient client = admin(proxy);
+            client.post("/v1/sandboxes", "{\"name\": \"agent1\", \"token\": \"t0k3n\"}");
+            client.post("/v1/policy/allow", "{\"sandbox\": \"agent1\", \"patterns\": [\"" + origin.authority() + "\"]}");
+            String url = "http://" + origin.authority() + "/s";
+            assertThat(Curl.run("-x", "http://agent1:t0k3n@127.0.0.1:" + proxy.address().getPort(), "-o", "/dev/null",
+                    "-w", "%{http_code}", url).out()).isEqualTo("200");
+            assertThat(status(proxy, url)).as("the global policy is unchanged").isEqualTo(403);
+            assertThat(client.get("/v1/policy")).contains("agent1").doesNotContain("t0k3n");
+        }
+    }
+
+    @Test
+    void askHoldsARequestUntilApprovedAndTimesOutOtherwise() throws Exception {
+        try (EgressProxy proxy = TestProxies.builder().config(ConfigFactory.parseString(
+                "egress-proxy.policy { default = ask, ask-timeout = 2s }")).start()) {
+            AdminClient client = admin(proxy);
+            String url = "http://" + origin.authority() + "/ask";
+            CompletableFuture<Integer> held = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return status(proxy, url);
+                } catch (Exception e) {
+                    throw new RuntimeException(e);
+                }
+            });
+            String id = null;
+            for (int i = 0; i < 100 && id == null; i++) {
+                Matcher m = Pattern.compile("\"id\" : \"(\\d+)\"").matcher(client.get("/v1/approvals"));
+                id = m.find() ? m.group(1) : null;
+                Thread.sleep(20);
+            }
+            assertThat(id).as("the request is listed as pending").isNotNull();
+            // Remembered: the approval becomes an allow entry for this address and port (an IP literal
+            // entry, so the private-address guard lets the loopback origin through too).
+            client.post("/v1/approvals/" + id, "{\"action\": \"allow\", \"remember\": true}");
+            assertThat(held.get()).isEqualTo(200);
+            assertThat(client.get("/v1/policy")).contains(origin.authority());
+            assertThat(status(proxy, url)).as("remembered").isEqualTo(200);
+            long start = System.nanoTime();
+            Curl.Result timedOut = Curl.run("-x", TestProxies.url(proxy), "-w", " %{http_code}", "http://127.0.0.1:1/other");
+            assertThat(timedOut.out()).endsWith(" 403").contains("no one approved");
+            assertThat(System.nanoTime() - start).isGreaterThan(1_500_000_000L);
+            assertThat(client.get("/v1/decisions")).contains("approved", "ask-timeout");
+        }
+    }
+
+    @Test
+    void metricsParseAsPrometheusTextAndMoveWithTraffic() throws Exception {
+        try (EgressProxy proxy = TestProxies.builder().allow(origin.authority()).start()) {
+            AdminClient client = admin(proxy);
+            for (int i = 0; i < 3; i++) {
+                status(proxy, "http://" + origin.authority() + "/m");
+            }
+            status(proxy, "http://denied.example.invalid/");
+            String metrics = client.get("/metrics");
+            for (String line : metrics.split("\n")) {
+                if (!line.startsWith("#") && !line.isBlank()) {
+                    assertThat(line).as("sample line").matches("[a-zA-Z_:][a-zA-Z0-9_:]*(\\{[^}]*\\})? [-+0-9.eE]+|.*(NaN|Inf).*");
+                }
+            }
+            assertThat(sample(metrics, "egress_proxy_requests_total{decision=\"allow\",kind=\"http\",status=\"2xx\"}")).isEqualTo(3.0);
+            assertThat(sample(metrics, "egress_proxy_denials_total{code=\"denied\"}")).isEqualTo(1.0);
+            assertThat(sample(metrics, "egress_proxy_bytes_total{direction=\"down\"}")).isEqualTo(3 * 18.0);
+            assertThat(metrics).contains("egress_proxy_upstream_connect_seconds_bucket", "egress_proxy_active_connections",
+                    "egress_proxy_tls_leaf_cache_hits_total", "egress_proxy_approvals_pending");
+        }
+    }
+
+    @Test
+    void reloadKeepsTheOldPolicyOnABrokenFileAndAppliesAGoodOne() throws Exception {
+        Path conf = Files.writeString(dir.resolve("reload.conf"), configText(""));
+        String url = "http://" + origin.authority() + "/reload";
+        try (EgressProxy proxy = EgressProxy.start(TestProxies.builder().config(ConfigFactory.parseFile(conf.toFile())).toConfig()
+                .withFallback(ConfigFactory.defaultReference()).resolve(), conf)) {
+            CapturedLog.clear();
+            Files.writeString(conf, configText("\"*\""));
+            assertThatThrownBy(() -> admin(proxy).post("/v1/reload", "")).hasMessageContaining("too broad");
+            assertThat(String.join("\n", CapturedLog.lines())).contains("reload of", "refused", "too broad");
+            assertThat(status(proxy, url)).isEqualTo(403);
+            Files.writeString(conf, configText("\"" + origin.authority() + "\""));
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (status(proxy, url) != 200 && System.nanoTime() < deadline) {
+                Thread.sleep(100); // the file watcher reloads on its own
+            }
+            assertThat(status(proxy, url)).isEqualTo(200);
+        }
+    }
+
+    private static String configText(String allow) {
+        return "egress-proxy.policy.allow = [" + allow + "]\n";
+    }
+
+    private static double sample(String metrics, String series) {
+        for (String line : metrics.split("\n")) {
+            if (line.startsWith(series + " ")) {
+                return Double.parseDouble(line.substring(series.length() + 1).trim());
+            }
+        }
+        throw new AssertionError("no sample " + series + " in\n" + metrics);
+    }
+}
