@@ -19,6 +19,10 @@ final class ExitCodes implements CommandLine.IExecutionExceptionHandler {
             commandLine.getErr().println("egress-proxy: configuration error: " + e.getMessage());
             return CONFIG;
         }
+        if (e instanceof java.io.IOException && e.getMessage() != null) {
+            commandLine.getErr().println("egress-proxy: " + e.getMessage());
+            return FAILURE;
+        }
         if (isUserFacing(e)) {
             commandLine.getErr().println("egress-proxy: " + e.getMessage());
             return FAILURE;

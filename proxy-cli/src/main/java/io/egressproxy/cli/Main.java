@@ -11,7 +11,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "An egress proxy for sandboxed workloads: default-deny allow-lists, credentials added on the way out.",
-        subcommands = {ServeCommand.class, BridgeCommand.class, CaCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {ServeCommand.class, BridgeCommand.class, CaCommand.class, PolicyCommand.class, ApprovalsCommand.class,
+                SandboxCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

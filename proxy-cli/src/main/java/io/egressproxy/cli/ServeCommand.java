@@ -38,8 +38,9 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        ProxySettings settings = ProxySettings.from(effectiveConfig());
-        EgressProxy proxy = EgressProxy.start(settings);
+        EgressProxy proxy = config == null ? EgressProxy.start(ProxySettings.from(effectiveConfig()))
+                : EgressProxy.start(this::effectiveConfig, config);
+        reloadOnSighup(proxy);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             proxy.close();
@@ -50,6 +51,21 @@ final class ServeCommand implements Callable<Integer> {
         }, "egress-proxy-shutdown"));
         stopped.await();
         return 0;
+    }
+
+    /** SIGHUP re-reads the config file, as daemons do (the file is also watched). */
+    private static void reloadOnSighup(EgressProxy proxy) {
+        try {
+            sun.misc.Signal.handle(new sun.misc.Signal("HUP"), signal -> {
+                try {
+                    proxy.reload();
+                } catch (RuntimeException e) {
+                    // logged by the proxy with the reason; the old config stays
+                }
+            });
+        } catch (IllegalArgumentException e) {
+            // no SIGHUP on this platform
+        }
     }
 
     /** The file (or defaults), then the flags on top. */

@@ -41,7 +41,11 @@ public final class EgressProxy implements AutoCloseable {
     }
 
     private static EgressProxy start(ProxySettings settings, Path configFile) {
-        ProxyServer server = new ProxyServer(settings, configFile);
+        return start(settings, configFile, configFile == null ? null : () -> ProxyConfigs.load(configFile));
+    }
+
+    private static EgressProxy start(ProxySettings settings, Path configFile, java.util.function.Supplier<Config> reader) {
+        ProxyServer server = new ProxyServer(settings, configFile, reader);
         InetSocketAddress bound = server.bind();
         return new EgressProxy(server, bound);
     }
@@ -57,11 +61,12 @@ public final class EgressProxy implements AutoCloseable {
     }
 
     /**
-     * Starts from a config that was read from {@code hoconFile}: the file is watched and reloaded,
-     * and live policy changes persist next to it.
+     * Starts from a config built from {@code hoconFile} (and whatever {@code reader} lays over it,
+     * such as command-line flags): the file is watched, each reload calls {@code reader} again, and
+     * live policy changes persist next to the file.
      */
-    public static EgressProxy start(com.typesafe.config.Config config, Path hoconFile) {
-        return start(ProxySettings.from(config), hoconFile);
+    public static EgressProxy start(java.util.function.Supplier<Config> reader, Path hoconFile) {
+        return start(ProxySettings.from(reader.get()), hoconFile, reader);
     }
 
     /** Re-reads the config file (see {@link #start(Path)}); an invalid file changes nothing and throws. */

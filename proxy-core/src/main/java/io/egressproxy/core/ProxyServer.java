@@ -4,7 +4,6 @@ import io.egressproxy.core.admin.AdminServer;
 import io.egressproxy.core.admin.AdminServices;
 import io.egressproxy.core.admin.AdminToken;
 import io.egressproxy.core.config.InvalidConfigException;
-import io.egressproxy.core.config.ProxyConfigs;
 import io.egressproxy.core.config.ProxySettings;
 import io.egressproxy.core.config.TlsSettings;
 import io.egressproxy.core.http.ClientInitializer;
@@ -55,8 +54,11 @@ final class ProxyServer implements AutoCloseable {
     private AdminServer admin;
     private ConfigWatcher watcher;
 
-    ProxyServer(ProxySettings configured, Path configFile) {
+    private final java.util.function.Supplier<com.typesafe.config.Config> reader;
+
+    ProxyServer(ProxySettings configured, Path configFile, java.util.function.Supplier<com.typesafe.config.Config> reader) {
         this.configFile = configFile;
+        this.reader = reader;
         this.settings = configured.admin().stateFile() == null && configFile != null
                 ? configured.withStateFile(Path.of(configFile + ".state.json")) : configured;
         this.events = new RequestEvents(new ProxyMetrics(), new DecisionLog(settings.admin().recentDecisions()));
@@ -149,7 +151,7 @@ final class ProxyServer implements AutoCloseable {
             throw new IllegalArgumentException("this proxy was started without a config file; there is nothing to reload");
         }
         try {
-            ProxySettings fresh = ProxySettings.from(ProxyConfigs.load(configFile));
+            ProxySettings fresh = ProxySettings.from(reader.get());
             policy.rebase(fresh.withStateFile(settings.admin().stateFile()));
             if (!fresh.listen().equals(settings.listen()) || !fresh.limits().equals(settings.limits())
                     || !fresh.tls().equals(settings.tls()) || !fresh.admin().listen().equals(settings.admin().listen())) {

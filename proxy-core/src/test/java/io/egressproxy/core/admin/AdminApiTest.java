@@ -67,7 +67,7 @@ class AdminApiTest {
     void aDeniedHostAllowedLiveSucceedsWithoutRestartAndTheChangeSurvivesARestart() throws Exception {
         Path conf = Files.writeString(dir.resolve("live.conf"), configText(""));
         String url = "http://" + origin.authority() + "/live";
-        try (EgressProxy proxy = EgressProxy.start(TestProxies.builder().config(ConfigFactory.parseFile(conf.toFile())).toConfig()
+        try (EgressProxy proxy = EgressProxy.start(() -> TestProxies.builder().config(ConfigFactory.parseFile(conf.toFile())).toConfig()
                 .withFallback(ConfigFactory.defaultReference()).resolve(), conf)) {
             assertThat(status(proxy, url)).isEqualTo(403);
             String policy = admin(proxy).post("/v1/policy/allow", "{\"patterns\": [\"" + origin.authority() + "\"]}");
@@ -75,7 +75,7 @@ class AdminApiTest {
             assertThat(status(proxy, url)).isEqualTo(200);
         }
         assertThat(dir.resolve("live.conf.state.json")).exists();
-        try (EgressProxy restarted = EgressProxy.start(TestProxies.builder().config(ConfigFactory.parseFile(conf.toFile())).toConfig()
+        try (EgressProxy restarted = EgressProxy.start(() -> TestProxies.builder().config(ConfigFactory.parseFile(conf.toFile())).toConfig()
                 .withFallback(ConfigFactory.defaultReference()).resolve(), conf)) {
             assertThat(status(restarted, url)).as("from the state file").isEqualTo(200);
             admin(restarted).post("/v1/policy/remove", "{\"patterns\": [\"" + origin.authority() + "\"]}");
@@ -170,7 +170,7 @@ class AdminApiTest {
     void reloadKeepsTheOldPolicyOnABrokenFileAndAppliesAGoodOne() throws Exception {
         Path conf = Files.writeString(dir.resolve("reload.conf"), configText(""));
         String url = "http://" + origin.authority() + "/reload";
-        try (EgressProxy proxy = EgressProxy.start(TestProxies.builder().config(ConfigFactory.parseFile(conf.toFile())).toConfig()
+        try (EgressProxy proxy = EgressProxy.start(() -> TestProxies.builder().config(ConfigFactory.parseFile(conf.toFile())).toConfig()
                 .withFallback(ConfigFactory.defaultReference()).resolve(), conf)) {
             CapturedLog.clear();
             Files.writeString(conf, configText("\"*\""));
