@@ -64,6 +64,27 @@ class LivePolicyCliTest {
     }
 
     @Test
+    void aChangeMadeWithTheCliSurvivesARestartThroughTheStateFile() throws Exception {
+        try (OriginServer origin = new OriginServer()) {
+            Path proxyConf = Files.writeString(dir.resolve("proxy.conf"), "egress-proxy.policy.allow = []\n");
+            java.util.function.Supplier<com.typesafe.config.Config> reader = () -> TestProxies.builder()
+                    .config(ConfigFactory.parseFile(proxyConf.toFile())).toConfig()
+                    .withFallback(ConfigFactory.defaultReference()).resolve();
+            String url = "http://" + origin.authority() + "/";
+            try (EgressProxy proxy = EgressProxy.start(reader, proxyConf)) {
+                Path cliConf = Files.writeString(dir.resolve("cli.conf"), "egress-proxy.admin { listen = \"127.0.0.1:"
+                        + proxy.adminAddress().getPort() + "\", token-file = \"" + TestProxies.adminTokenFile() + "\" }\n");
+                assertThat(status(proxy, null, url)).isEqualTo("403");
+                run("policy", "allow-host", "--config", cliConf.toString(), origin.authority());
+                assertThat(status(proxy, null, url)).isEqualTo("200");
+            }
+            try (EgressProxy restarted = EgressProxy.start(reader, proxyConf)) {
+                assertThat(status(restarted, null, url)).as("kept in proxy.conf.state.json").isEqualTo("200");
+            }
+        }
+    }
+
+    @Test
     void withoutARunningProxyTheCommandSaysSo() throws Exception {
         Path conf = Files.writeString(dir.resolve("none.conf"), "egress-proxy.admin { listen = \"127.0.0.1:1\", token-file = \""
                 + TestProxies.adminTokenFile() + "\" }\n");

@@ -186,6 +186,22 @@ class AdminApiTest {
         }
     }
 
+    @Test
+    void theAdminApiCanListenOnAUnixSocket() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(io.netty.channel.epoll.Epoll.isAvailable(), "needs epoll");
+        Path socket = dir.resolve("admin.sock");
+        try (EgressProxy proxy = TestProxies.builder().set("egress-proxy.admin.listen", "unix:" + socket).start()) {
+            String token = Files.readString(TestProxies.adminTokenFile()).strip();
+            Curl.Result health = Curl.run("--unix-socket", socket.toString(), "http://admin/healthz");
+            assertThat(health.out()).contains("ok");
+            Curl.Result policy = Curl.run("--unix-socket", socket.toString(), "-H", "Authorization: Bearer " + token,
+                    "http://admin/v1/policy");
+            assertThat(policy.out()).contains("\"global\"");
+            assertThat(Curl.run("--unix-socket", socket.toString(), "-o", "/dev/null", "-w", "%{http_code}",
+                    "http://admin/v1/policy").out()).isEqualTo("401");
+        }
+    }
+
     private static String configText(String allow) {
         return "egress-proxy.policy.allow = [" + allow + "]\n";
     }
