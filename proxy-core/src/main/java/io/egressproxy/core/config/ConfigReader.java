@@ -48,6 +48,28 @@ final class ConfigReader {
         return readers;
     }
 
+    /** The keys of the object this reader reads (for a list item: its own keys). */
+    java.util.Set<String> ownKeys() {
+        return read0(prefix, config::getObject).keySet();
+    }
+
+    private <T> T read0(String full, Function<String, T> getter) {
+        try {
+            return getter.apply(full);
+        } catch (ConfigException e) {
+            throw new InvalidConfigException(e.getMessage(), e);
+        }
+    }
+
+    /** Refuses keys of this object other than {@code allowed} (a typo would otherwise be ignored). */
+    void onlyKeys(java.util.Set<String> allowed) {
+        for (String key : ownKeys()) {
+            if (!allowed.contains(key)) {
+                throw invalid(key, "unknown key; expected one of " + new java.util.TreeSet<>(allowed));
+            }
+        }
+    }
+
     /** The keys of the object at {@code path}. */
     java.util.Set<String> keys(String path) {
         return read(path, config::getObject).keySet();

@@ -118,6 +118,7 @@ public record ProxySettings(
     private static List<RequestRuleSettings> readRules(ConfigReader r, String path) {
         List<RequestRuleSettings> rules = new ArrayList<>();
         for (ConfigReader item : r.objects(path)) {
+            item.onlyKeys(java.util.Set.of("host", "methods", "paths"));
             String host = item.string("host");
             try {
                 HostPattern.parse(host);
@@ -140,6 +141,8 @@ public record ProxySettings(
         List<CredentialSettings> rules = new ArrayList<>();
         int index = 0;
         for (ConfigReader item : r.objects(path)) {
+            item.onlyKeys(java.util.Set.of("name", "hosts", "header", "value", "headers", "secret", "env", "value-file",
+                    "placeholder", "allow-plain-http"));
             String name = item.has("name") ? item.string("name") : "credentials[" + index + "]";
             List<String> hosts = item.strings("hosts");
             if (hosts.isEmpty()) {

@@ -165,6 +165,12 @@ final class ForwardExchange {
         poolKey = key;
         upstreamHandler = channel.pipeline().get(UpstreamResponseHandler.class);
         upstreamHandler.bind(this);
+        if (redactor != null && channel.pipeline().get(PipelineNames.DECOMPRESS) == null) {
+            // Echo protection must see plain bytes, whatever the upstream sends despite our
+            // Accept-Encoding: identity.
+            channel.pipeline().addAfter(PipelineNames.HTTP_CODEC, PipelineNames.DECOMPRESS,
+                    new io.netty.handler.codec.http.HttpContentDecompressor(0));
+        }
         upstream.write(request).addListener(writeFailureCloses());
         if (requestComplete) {
             // A retry after a stale pooled connection: the body-less request is complete already.
@@ -247,8 +253,21 @@ final class ForwardExchange {
         if (code >= 100 && code < 200 && code != 101) {
             informational = true;
             HopByHopHeaders.strip(response.headers(), false);
+            if (redactor != null) {
+                redactNamesAndValues(response);
+            }
             client.write(response);
             return;
+        }
+        if (redactor != null) {
+            String encoding = response.headers().get(HttpHeaderNames.CONTENT_ENCODING);
+            if (encoding != null && !encoding.isBlank() && !encoding.trim().equalsIgnoreCase("identity")) {
+                upstreamReusable = false;
+                fail(ProxyError.UPSTREAM_BAD_RESPONSE, "upstream '" + target.authority() + "' answered a credential request with"
+                        + " Content-Encoding '" + ErrorResponses.headerSafe(encoding) + "', which the proxy cannot check for an echoed"
+                        + " secret; it must honour Accept-Encoding: identity", null);
+                return;
+            }
         }
         if (code == 101 && !upgradeRequested) {
             upstreamReusable = false;
@@ -296,12 +315,7 @@ final class ForwardExchange {
      * placeholder, and since that changes the body length, the body is re-framed as chunked.
      */
     private void redactHead(HttpResponse response, boolean bodiless, boolean http10Client) {
-        for (Map.Entry<String, String> header : response.headers().entries()) {
-            String redacted = redactor.redactHeader(header.getValue());
-            if (!redacted.equals(header.getValue())) {
-                header.setValue(redacted);
-            }
-        }
+        redactNamesAndValues(response);
         if (!bodiless && HttpUtil.isContentLengthSet(response)) {
             response.headers().remove(HttpHeaderNames.CONTENT_LENGTH);
             if (http10Client) {
@@ -359,6 +373,30 @@ final class ForwardExchange {
         finish();
     }
 
+    /** Secrets in header values become the placeholder; headers whose name holds one, and a reason phrase holding one, go. */
+    private void redactNamesAndValues(HttpResponse response) {
+        redactHeaders(response.headers());
+        String phrase = response.status().reasonPhrase();
+        if (!redactor.redactHeader(phrase).equals(phrase)) {
+            response.setStatus(io.netty.handler.codec.http.HttpResponseStatus.valueOf(response.status().code()));
+        }
+    }
+
+    private void redactHeaders(HttpHeaders headers) {
+        List<String> badNames = new java.util.ArrayList<>();
+        for (Map.Entry<String, String> header : headers.entries()) {
+            if (!redactor.redactHeader(header.getKey()).equals(header.getKey())) {
+                badNames.add(header.getKey());
+                continue;
+            }
+            String redacted = redactor.redactHeader(header.getValue());
+            if (!redacted.equals(header.getValue())) {
+                header.setValue(redacted);
+            }
+        }
+        badNames.forEach(headers::remove);
+    }
+
     private HttpContent redact(HttpContent content, boolean last) {
         byte[] out;
         try {
@@ -370,6 +408,7 @@ final class ForwardExchange {
         if (last) {
             DefaultLastHttpContent lastContent = new DefaultLastHttpContent(buf);
             lastContent.trailingHeaders().set(((LastHttpContent) content).trailingHeaders());
+            redactHeaders(lastContent.trailingHeaders());
             return lastContent;
         }
         return new DefaultHttpContent(buf);
@@ -424,9 +463,20 @@ final class ForwardExchange {
         Throwable tlsCause = tlsCause(cause);
         if (tlsCause != null) {
             fail(ProxyError.UPSTREAM_TLS, "TLS with upstream '" + target.authority() + "' failed: "
-                    + firstLine(tlsCause.getMessage()) + " (the upstream's certificate must be trusted by the JDK or"
+                    + firstLine(rootMessage(tlsCause)) + " (the upstream's certificate must be trusted by the JDK or"
                     + " egress-proxy.tls.upstream-trust and name the host)", null);
         }
+    }
+
+    /** The most specific message in the cause chain ("unable to find valid certification path", "No subject alternative names..."). */
+    private static String rootMessage(Throwable cause) {
+        String message = null;
+        for (Throwable t = cause; t != null; t = t.getCause()) {
+            if (t.getMessage() != null && !t.getMessage().isBlank()) {
+                message = t.getMessage();
+            }
+        }
+        return message;
     }
 
     private static Throwable tlsCause(Throwable cause) {

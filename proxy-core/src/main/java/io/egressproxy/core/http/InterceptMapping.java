@@ -26,6 +26,7 @@ final class InterceptMapping implements AsyncMapping<String, SslContext> {
     private final Interception interception;
     private final Host connectHost;
     private final ConnectionId id;
+    private boolean refused;
 
     InterceptMapping(Interception interception, Host connectHost, ConnectionId id) {
         this.interception = interception;
@@ -36,6 +37,10 @@ final class InterceptMapping implements AsyncMapping<String, SslContext> {
     @Override
     public Future<SslContext> map(String sni, Promise<SslContext> promise) {
         if (sni != null && !matchesConnectHost(sni)) {
+            if (refused) {
+                return promise.setFailure(new SSLException("SNI does not match the CONNECT host " + connectHost.name()));
+            }
+            refused = true;
             log.info("{} refused TLS: SNI '{}' does not match the CONNECT host '{}'", id,
                     ErrorResponses.headerSafe(sni.length() > 100 ? sni.substring(0, 100) : sni), connectHost.name());
             return promise.setFailure(new SSLException("SNI does not match the CONNECT host " + connectHost.name()));

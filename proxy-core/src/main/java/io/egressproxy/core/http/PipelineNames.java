@@ -14,6 +14,7 @@ public final class PipelineNames {
     public static final String IDLE = "idle";
     public static final String TLS = "tls";
     public static final String HTTP_CODEC = "http-codec";
+    public static final String DECOMPRESS = "decompress";
     public static final String FLOW_CONTROL = "flow-control";
     public static final String PROXY_REQUEST = "proxy-request";
     public static final String UPSTREAM_RESPONSE = "upstream-response";

@@ -545,7 +545,13 @@ final class ProxyRequestHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (cause instanceof IOException) {
+        if (closing) {
+            return;
+        }
+        closing = true;
+        if (cause instanceof io.netty.handler.codec.DecoderException && cause.getCause() instanceof javax.net.ssl.SSLException) {
+            log.info("{} TLS with the client failed: {}", id, cause.getCause().getMessage());
+        } else if (cause instanceof IOException) {
             log.debug("{} client connection failed: {}", id, cause.toString());
         } else {
             log.warn("{} unexpected error on client connection", id, cause);

@@ -60,11 +60,8 @@ public final class UpstreamConnector {
                     firstRefusal = refusal;
                 }
             }
-            if (permitted.isEmpty() && firstRefusal != null && policy.reportOnly() && firstRefusal.error() == ProxyError.DENIED
-                    && !firstRefusal.getMessage().contains("own listener")) {
-                log.info("report-only: would deny: {}", firstRefusal.getMessage());
-                permitted.addAll(resolved.getNow());
-            }
+            // Report mode relaxes the lists and rules only: the address guard keeps refusing
+            // private and metadata addresses, since what it protects cannot be "reported" back.
             if (permitted.isEmpty()) {
                 promise.setFailure(firstRefusal != null ? firstRefusal
                         : new UpstreamFailure(ProxyError.DNS_FAILED, "host '" + host.name() + "' has no addresses", null));

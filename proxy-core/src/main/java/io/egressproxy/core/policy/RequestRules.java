@@ -57,9 +57,10 @@ public final class RequestRules {
         String path = q < 0 ? pathAndQuery : pathAndQuery.substring(0, q);
         String lower = path.toLowerCase(java.util.Locale.ROOT);
         if (path.contains("/../") || path.endsWith("/..") || path.contains("/./") || path.endsWith("/.") || path.contains("//")
-                || lower.contains("%2e") || lower.contains("%2f") || lower.contains("%5c") || path.contains("\\")) {
-            return Decision.deny(forHost.get(0).describe(), "request path '" + Text.quote(path) + "' to '" + host.name()
-                    + "' has dot-segments or encoded separators, which request rules refuse; send the plain path");
+                || lower.contains("%2e") || lower.contains("%2f") || lower.contains("%5c") || lower.contains("%25")
+                || path.contains("\\") || path.contains(";")) {
+            return Decision.deny(forHost.get(0).describe(), "request path " + Text.quote(path) + " to '" + host.name()
+                    + "' has dot-segments, path parameters (;) or encoded separators, which request rules refuse; send the plain path");
         }
         for (RequestRule rule : forHost) {
             if (rule.permits(method, path)) {
@@ -71,6 +72,7 @@ public final class RequestRules {
             names.append(names.length() == 0 ? "" : "; ").append(rule.describe());
         }
         return Decision.deny(forHost.get(0).describe(), "request " + method + " " + Text.quote(path) + " to '" + host.name()
-                + "' matches no request rule for that host (" + names + "); add a rule to egress-proxy.policy.rules");
+                + "' matches no request rule for that host (" + names + "); add a rule to egress-proxy.policy.rules"
+                + " (or the sandbox's rules)");
     }
 }

@@ -62,6 +62,8 @@ class ProxySettingsTest {
             "water-marks-inverted.conf    | egress-proxy.limits.write-buffer-high | at least",
             "misspelt-key.conf            | egress-proxy.policy.blok         | did you mean egress-proxy.policy.block?",
             "sandbox-misspelt-key.conf    | egress-proxy.sandboxes.alpha.alow | a sandbox takes allow,",
+            "rule-misspelt-key.conf       | egress-proxy.policy.rules[0].method | unknown key; expected one of [host, methods, paths]",
+            "credential-misspelt-key.conf | egress-proxy.credentials[0].allow-plain-htp | unknown key",
     })
     void eachConfigMistakeNamesTheFileKeyAndExpectation(String file, String key, String expectation) {
         Path path = Path.of("src/test/resources/conf/invalid", file);

@@ -108,10 +108,12 @@ class SandboxPolicyTest {
 
     @Test
     void reportModeLetsDeniedRequestsThroughAndLogsTheWouldBeDenial() throws Exception {
-        try (EgressProxy proxy = proxy("egress-proxy.policy { mode = report, allow = [\"127.0.0.1:1\"] }")) {
-            RawClient.Reply reply = get(proxy, "http://" + origin.authority() + "/reported", null);
+        TestProxies.dns().add("reported.test", "127.0.0.1");
+        // The address entry lets the guard pass; the name itself is in no list, so the allow-list would deny it.
+        try (EgressProxy proxy = proxy("egress-proxy.policy { mode = report, allow = [\"127.0.0.1\"] }")) {
+            RawClient.Reply reply = get(proxy, "http://reported.test:" + origin.port() + "/reported", null);
             assertThat(reply.status()).isEqualTo(200);
-            assertThat(CapturedLog.awaitAccessLine("/reported")).contains("decision=report", "would deny: host '127.0.0.1:"
+            assertThat(CapturedLog.awaitAccessLine("/reported")).contains("decision=report", "would deny: host 'reported.test:"
                     + origin.port() + "' is not in the allow-list");
         }
     }
@@ -131,6 +133,19 @@ class SandboxPolicyTest {
             RawClient.Reply traversal = get(proxy, base + "/repos/acme/../other/x", null);
             assertThat(traversal.status()).isEqualTo(403);
             assertThat(traversal.header("X-Egress-Proxy-Reason")).contains("dot-segments");
+            for (String trick : new String[] {"/repos/acme/..;/x", "/repos/acme/%252e%252e/x", "/repos/acme/%2e%2e/x", "/repos/acme//x"}) {
+                assertThat(get(proxy, base + trick, null).status()).as(trick).isEqualTo(403);
+            }
+        }
+    }
+
+    @Test
+    void reportModeStillKeepsTheAddressGuard() throws Exception {
+        try (EgressProxy proxy = proxy("egress-proxy.policy { mode = report, allow = [] }")) {
+            RawClient.Reply reply = get(proxy, "http://public-looking.test:" + loopbackListener.port() + "/", null);
+            assertThat(reply.status()).isEqualTo(403);
+            assertThat(reply.header("X-Egress-Proxy-Reason")).contains("loopback");
+            assertThat(loopbackListener.connections()).isZero();
         }
     }
 

@@ -243,6 +243,50 @@ class CredentialInjectionTest {
         }
     }
 
+    @Test
+    void aCompressedEchoIsDecompressedAndRedacted() throws Exception {
+        Curl.Result result = Curl.run("-x", TestProxies.url(proxy), "--cacert", proxyCa.toString(), "--compressed",
+                credentialUrl("/gzip-echo"));
+        assertThat(result.exitCode()).as(result.err()).isZero();
+        assertThat(lastSeen(credentialOrigin).header("x-api-key")).containsExactly(SECRET);
+        assertThat(result.out()).contains("x-api-key: egress-proxy-managed").doesNotContain(SECRET);
+    }
+
+    @Test
+    void secretsInTrailersReasonPhrasesHeaderNamesAndInformationalResponsesAreRemoved() throws Exception {
+        String response = "HTTP/1.1 103 Early Hints\r\nLink: </" + SECRET + ">\r\n\r\n"
+                + "HTTP/1.1 401 Bad key " + SECRET + "\r\nX-" + SECRET + ": 1\r\nTransfer-Encoding: chunked\r\nTrailer: X-T\r\n\r\n"
+                + "4\r\nbody\r\n0\r\nX-T: " + SECRET + "\r\n\r\n";
+        javax.net.ssl.SSLServerSocket server = (javax.net.ssl.SSLServerSocket) harness.serverContext("localhost")
+                .getServerSocketFactory().createServerSocket(0, 5, java.net.InetAddress.getLoopbackAddress());
+        Thread responder = new Thread(() -> {
+            try (Socket s = server.accept()) {
+                java.io.InputStream in = s.getInputStream();
+                StringBuilder head = new StringBuilder();
+                while (!head.toString().endsWith("\r\n\r\n")) {
+                    head.append((char) in.read());
+                }
+                s.getOutputStream().write(response.getBytes(StandardCharsets.ISO_8859_1));
+                s.getOutputStream().flush();
+                Thread.sleep(500);
+            } catch (Exception ignored) {
+                // the assertions below tell
+            }
+        });
+        responder.start();
+        try (EgressProxy raw = TestProxies.builder().config(ConfigFactory.parseString(
+                "egress-proxy { policy.allow = [\"localhost\"], tls.upstream-trust = [\"" + harnessCa + "\"],"
+                        + " credentials = [ { name = raw, hosts = [\"localhost:" + server.getLocalPort() + "\"],"
+                        + " header = \"x-api-key\", secret = \"" + SECRET + "\" } ] }")).start()) {
+            Curl.Result result = Curl.run("-x", TestProxies.url(raw), "--cacert", proxyCa.toString(), "-i", "--raw",
+                    "https://localhost:" + server.getLocalPort() + "/");
+            assertThat(result.out()).contains("body").doesNotContain(SECRET).contains("401 Unauthorized");
+        } finally {
+            responder.join(5000);
+            server.close();
+        }
+    }
+
     static SSLContext trustOnly(Path pem) throws Exception {
         KeyStore store = KeyStore.getInstance("PKCS12");
         store.load(null, null);

@@ -101,6 +101,7 @@ public final class OriginServer implements AutoCloseable {
             }
             switch (path) {
                 case "/echo" -> echo(exchange, headers);
+                case "/gzip-echo" -> gzipEcho(exchange, headers);
                 case "/bytes" -> bytes(exchange, Long.parseLong(params.getOrDefault("n", "0")), params.containsKey("chunked"));
                 case "/sink" -> sink(exchange);
                 case "/sse" -> sse(exchange, Integer.parseInt(params.getOrDefault("events", "5")),
@@ -116,6 +117,20 @@ public final class OriginServer implements AutoCloseable {
         headers.forEach((k, v) -> v.forEach(value -> sb.append(k).append(": ").append(value).append('\n')));
         exchange.getRequestBody().transferTo(OutputStream.nullOutputStream());
         text(exchange, 200, sb.toString());
+    }
+
+    /** Echoes the request headers gzip-compressed, whatever the request's Accept-Encoding says. */
+    private static void gzipEcho(HttpExchange exchange, Map<String, List<String>> headers) throws IOException {
+        StringBuilder sb = new StringBuilder();
+        headers.forEach((k, v) -> v.forEach(value -> sb.append(k).append(": ").append(value).append('\n')));
+        java.io.ByteArrayOutputStream compressed = new java.io.ByteArrayOutputStream();
+        try (java.util.zip.GZIPOutputStream gzip = new java.util.zip.GZIPOutputStream(compressed)) {
+            gzip.write(sb.toString().getBytes(StandardCharsets.UTF_8));
+        }
+        exchange.getResponseHeaders().set("Content-Encoding", "gzip");
+        exchange.getResponseHeaders().set("Content-Type", "text/plain");
+        exchange.sendResponseHeaders(200, compressed.size());
+        exchange.getResponseBody().write(compressed.toByteArray());
     }
 
     private static void bytes(HttpExchange exchange, long n, boolean chunked) throws IOException {
