@@ -51,6 +51,8 @@ final class ProxyServer implements AutoCloseable {
     private final PolicyStore policy;
     private final Approvals approvals;
     private Channel serverChannel;
+    private final ClientInitializer clientInitializer;
+    private final java.util.Map<String, Channel> sandboxListeners = new java.util.concurrent.ConcurrentHashMap<>();
     private AdminServer admin;
     private ConfigWatcher watcher;
 
@@ -79,6 +81,7 @@ final class ProxyServer implements AutoCloseable {
             throw e;
         }
         this.approvals = new Approvals(policy, events);
+        this.clientInitializer = new ClientInitializer(context);
         context.approvals(approvals);
         if (interception != null) {
             events.metrics().leafCache(interception.leaves()::cacheHits, interception.leaves()::cacheMisses);
@@ -96,15 +99,8 @@ final class ProxyServer implements AutoCloseable {
         return interception;
     }
 
-    /** Binds the proxy and admin listeners; blocks the calling thread until bound or failed. */
-    InetSocketAddress bind() {
-        InetSocketAddress wanted = new InetSocketAddress(settings.listen().host(), settings.listen().port());
-        if (wanted.isUnresolved()) {
-            close();
-            throw new InvalidConfigException("egress-proxy.listen: host '" + settings.listen().host()
-                    + "' is not an address of this machine");
-        }
-        ServerBootstrap bootstrap = new ServerBootstrap()
+    private ServerBootstrap bootstrap() {
+        return new ServerBootstrap()
                 .group(acceptGroup, workerGroup)
                 .channel(transport.serverChannel())
                 .option(ChannelOption.SO_BACKLOG, 1024)
@@ -114,12 +110,23 @@ final class ProxyServer implements AutoCloseable {
                 .childOption(ChannelOption.ALLOW_HALF_CLOSURE, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(
                         settings.limits().writeBufferLow(), settings.limits().writeBufferHigh()))
-                .childHandler(new ClientInitializer(context));
+                .childHandler(clientInitializer);
+    }
+
+    /** Binds the proxy and admin listeners; blocks the calling thread until bound or failed. */
+    InetSocketAddress bind() {
+        InetSocketAddress wanted = new InetSocketAddress(settings.listen().host(), settings.listen().port());
+        if (wanted.isUnresolved()) {
+            close();
+            throw new InvalidConfigException("egress-proxy.listen: host '" + settings.listen().host()
+                    + "' is not an address of this machine");
+        }
         try {
-            serverChannel = bootstrap.bind(wanted).syncUninterruptibly().channel();
+            serverChannel = bootstrap().bind(wanted).syncUninterruptibly().channel();
             if (settings.admin().enabled()) {
                 AdminToken token = AdminToken.loadOrCreate(settings.admin().tokenFile());
-                admin = new AdminServer(settings.admin(), transport, new AdminServices(token, policy, approvals, events, this::reload));
+                admin = new AdminServer(settings.admin(), transport,
+                        new AdminServices(token, policy, approvals, events, this::reload, new Listeners()));
                 context.adminAddress(admin.address());
             }
             if (configFile != null) {
@@ -173,6 +180,47 @@ final class ProxyServer implements AutoCloseable {
         }
     }
 
+    /** Per-sandbox listeners for the admin API: their clients are that sandbox (the launcher's per-network listener). */
+    private final class Listeners implements AdminServices.SandboxListeners {
+        @Override
+        public synchronized String open(String sandbox, String listen) {
+            if (!policy.sandboxNames().contains(sandbox)) {
+                throw new IllegalArgumentException("no sandbox named '" + sandbox + "'; register it first (POST /v1/sandboxes)");
+            }
+            io.egressproxy.core.config.HostAndPort where = io.egressproxy.core.config.HostAndPort.parse(listen);
+            close(sandbox);
+            try {
+                Channel channel = bootstrap().childAttr(ProxyContext.LISTENER_SANDBOX, sandbox)
+                        .bind(new InetSocketAddress(where.host(), where.port())).syncUninterruptibly().channel();
+                sandboxListeners.put(sandbox, channel);
+                InetSocketAddress bound = (InetSocketAddress) channel.localAddress();
+                context.sandboxListener(bound, true);
+                log.info("listener for sandbox {} on {}", sandbox, format(bound));
+                return format(bound);
+            } catch (Exception e) { // bind failures arrive as unchecked native IOExceptions
+                throw new IllegalArgumentException("cannot listen on " + listen + " for sandbox '" + sandbox + "': " + e.getMessage());
+            }
+        }
+
+        @Override
+        public synchronized boolean close(String sandbox) {
+            Channel channel = sandboxListeners.remove(sandbox);
+            if (channel == null) {
+                return false;
+            }
+            context.sandboxListener((InetSocketAddress) channel.localAddress(), false);
+            channel.close().syncUninterruptibly();
+            return true;
+        }
+
+        @Override
+        public java.util.Map<String, String> list() {
+            java.util.Map<String, String> view = new java.util.TreeMap<>();
+            sandboxListeners.forEach((name, channel) -> view.put(name, format((InetSocketAddress) channel.localAddress())));
+            return view;
+        }
+    }
+
     ProxyContext context() {
         return context;
     }
@@ -197,6 +245,8 @@ final class ProxyServer implements AutoCloseable {
         if (serverChannel != null) {
             serverChannel.close().syncUninterruptibly();
         }
+        sandboxListeners.values().forEach(c -> c.close().syncUninterruptibly());
+        sandboxListeners.clear();
         context.startDraining();
         for (Channel client : context.clients()) {
             if (!ProxyContext.isBusy(client)) {

@@ -40,6 +40,7 @@ import java.util.Map;
  * GET  /v1/sandboxes, POST /v1/sandboxes {"name", "token"?, "sources"?}
  * GET  /v1/decisions                  recent denials and approvals
  * GET  /v1/approvals, POST /v1/approvals/{id} {"action": "allow|deny", "remember": false?}
+ * GET  /v1/listeners, POST /v1/listeners {"sandbox", "listen"}, POST /v1/listeners/remove {"sandbox"}
  * POST /v1/reload                     re-read the config file
  * </pre>
  */
@@ -126,6 +127,18 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                 return json(HttpResponseStatus.NOT_FOUND, Map.of("error", "no request " + id + " is waiting (answered or timed out)"));
             }
             return json(HttpResponseStatus.OK, Map.of("id", id, "action", action));
+        }
+        if (path.equals("/v1/listeners")) {
+            if (method.equals(HttpMethod.POST)) {
+                JsonNode body = body(request);
+                String bound = services.listeners().open(text(body, "sandbox"), text(body, "listen"));
+                return json(HttpResponseStatus.OK, Map.of("sandbox", text(body, "sandbox"), "listen", bound));
+            }
+            return json(HttpResponseStatus.OK, Map.of("listeners", services.listeners().list()));
+        }
+        if (path.equals("/v1/listeners/remove") && method.equals(HttpMethod.POST)) {
+            String sandbox = text(body(request), "sandbox");
+            return json(HttpResponseStatus.OK, Map.of("sandbox", sandbox, "removed", services.listeners().close(sandbox)));
         }
         if (path.equals("/v1/reload") && method.equals(HttpMethod.POST)) {
             return json(HttpResponseStatus.OK, Map.of("reloaded", services.reload().get()));

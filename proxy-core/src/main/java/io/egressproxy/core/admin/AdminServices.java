@@ -12,5 +12,17 @@ import java.util.function.Supplier;
  * config in force.
  */
 public record AdminServices(AdminToken token, PolicyStore policy, Approvals approvals, RequestEvents events,
-                            Supplier<String> reload) {
+                            Supplier<String> reload, SandboxListeners listeners) {
+
+    /** Extra proxy listeners, one per sandbox, whose clients are that sandbox without credentials. */
+    public interface SandboxListeners {
+        /** Opens (or replaces) the sandbox's listener; returns the bound HOST:PORT. */
+        String open(String sandbox, String listen);
+
+        /** Closes it; false when there was none. */
+        boolean close(String sandbox);
+
+        /** sandbox name -> bound HOST:PORT. */
+        java.util.Map<String, String> list();
+    }
 }

@@ -92,6 +92,9 @@ public final class ProxyContext {
         return clients;
     }
 
+    /** Set on connections accepted by a sandbox's own listener: the sandbox they belong to. */
+    public static final io.netty.util.AttributeKey<String> LISTENER_SANDBOX = io.netty.util.AttributeKey.valueOf("egress-proxy.sandbox");
+
     private static final io.netty.util.AttributeKey<Boolean> BUSY = io.netty.util.AttributeKey.valueOf("egress-proxy.busy");
     private volatile io.egressproxy.core.live.Approvals approvals;
 
@@ -143,7 +146,26 @@ public final class ProxyContext {
      * request back into the proxy and consume a connection per hop.
      */
     public boolean isSelf(InetAddress address, int port) {
-        return matches(listenAddress, address, port) || matches(adminAddress, address, port);
+        if (matches(listenAddress, address, port) || matches(adminAddress, address, port)) {
+            return true;
+        }
+        for (InetSocketAddress extra : sandboxListeners) {
+            if (matches(extra, address, port)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private final java.util.Set<InetSocketAddress> sandboxListeners = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /** A sandbox listener opened or closed: the proxy must never connect to its own listeners. */
+    public void sandboxListener(InetSocketAddress address, boolean open) {
+        if (open) {
+            sandboxListeners.add(address);
+        } else {
+            sandboxListeners.remove(address);
+        }
     }
 
     private boolean matches(InetSocketAddress listen, InetAddress address, int port) {

@@ -212,8 +212,9 @@ final class ProxyRequestHandler extends ChannelInboundHandlerAdapter {
             refuse(request, null, e.error(), e.getMessage(), null, true);
             return;
         }
-        Identification identity = context.sandboxes().identify(clientAddress(),
-                request.headers().get(HttpHeaderNames.PROXY_AUTHORIZATION));
+        String listenerSandbox = ctx.channel().attr(ProxyContext.LISTENER_SANDBOX).get();
+        Identification identity = listenerSandbox != null ? context.sandboxes().identifyAs(listenerSandbox)
+                : context.sandboxes().identify(clientAddress(), request.headers().get(HttpHeaderNames.PROXY_AUTHORIZATION));
         if (identity.mustAuthenticate()) {
             if (identity.kind() == Identification.Kind.REJECTED) {
                 log.info("{} proxy credentials from {} were rejected", id, Channels.remote(ctx.channel()));
@@ -259,8 +260,9 @@ final class ProxyRequestHandler extends ChannelInboundHandlerAdapter {
                     }
                     io.egressproxy.core.live.Approvals.Outcome outcome = (io.egressproxy.core.live.Approvals.Outcome) f.getNow();
                     // A remembered answer changed the policy: take the scope in force now.
-                    Identification now = context.sandboxes().identify(clientAddress(),
-                            request.headers().get(HttpHeaderNames.PROXY_AUTHORIZATION));
+                    String listenerSandbox = ctx.channel().attr(ProxyContext.LISTENER_SANDBOX).get();
+                    Identification now = listenerSandbox != null ? context.sandboxes().identifyAs(listenerSandbox)
+                            : context.sandboxes().identify(clientAddress(), request.headers().get(HttpHeaderNames.PROXY_AUTHORIZATION));
                     scope = now.scope() != null ? now.scope() : heldScope;
                     if (outcome.allowed()) {
                         proceed(request, target, Decision.allow(null, outcome.reason()), null, connectRequest);

@@ -170,6 +170,16 @@ public final class Sandboxes {
         return new Identification(Identification.Kind.ANONYMOUS, global, null);
     }
 
+    /** A client of a sandbox's own listener: that sandbox, without credentials; rejected if it is gone. */
+    public Identification identifyAs(String sandbox) {
+        Sandbox s = byName.get(sandbox);
+        if (s == null) {
+            return new Identification(Identification.Kind.REJECTED, null,
+                    "this listener belongs to sandbox '" + sandbox + "', which is no longer registered");
+        }
+        return new Identification(Identification.Kind.IDENTIFIED, s.scope(), null);
+    }
+
     private Identification byCredentials(String header) {
         String[] userAndToken = basicCredentials(header);
         Sandbox sandbox = userAndToken == null ? null : byName.get(userAndToken[0]);

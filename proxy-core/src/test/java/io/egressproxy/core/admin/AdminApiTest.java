@@ -187,6 +187,28 @@ class AdminApiTest {
     }
 
     @Test
+    void aSandboxListenerIdentifiesItsClientsWithoutCredentials() throws Exception {
+        try (EgressProxy proxy = TestProxies.builder().config(ConfigFactory.parseString(
+                "egress-proxy.sandboxes.box { token = \"t\", allow = [\"" + origin.authority() + "\", \"127.0.0.1\"] }")).start()) {
+            AdminClient client = admin(proxy);
+            String opened = client.post("/v1/listeners", "{\"sandbox\": \"box\", \"listen\": \"127.0.0.1:0\"}");
+            Matcher port = Pattern.compile("\"listen\" : \"127\\.0\\.0\\.1:(\\d+)\"").matcher(opened);
+            assertThat(port.find()).as(opened).isTrue();
+            String boxProxy = "http://127.0.0.1:" + port.group(1);
+            String url = "http://" + origin.authority() + "/box";
+            assertThat(Curl.run("-x", boxProxy, "-o", "/dev/null", "-w", "%{http_code}", url).out()).isEqualTo("200");
+            assertThat(status(proxy, url)).as("the main listener is not the sandbox").isEqualTo(403);
+            assertThat(Curl.run("-x", boxProxy, "-w", " %{http_code}", boxProxy + "/").out())
+                    .as("the proxy never connects to its own listeners").endsWith(" 403").contains("own listener");
+            assertThat(client.get("/v1/listeners")).contains("box");
+            client.post("/v1/listeners/remove", "{\"sandbox\": \"box\"}");
+            assertThat(Curl.run("-x", boxProxy, "-o", "/dev/null", "-w", "%{http_code}", url).out()).isEqualTo("000");
+            assertThatThrownBy(() -> client.post("/v1/listeners", "{\"sandbox\": \"nobody\", \"listen\": \"127.0.0.1:0\"}"))
+                    .hasMessageContaining("no sandbox named 'nobody'");
+        }
+    }
+
+    @Test
     void theAdminApiCanListenOnAUnixSocket() throws Exception {
         org.junit.jupiter.api.Assumptions.assumeTrue(io.netty.channel.epoll.Epoll.isAvailable(), "needs epoll");
         Path socket = dir.resolve("admin.sock");
