@@ -21,9 +21,22 @@ import java.util.concurrent.TimeoutException;
  */
 public final class DockerCli implements Docker {
     private final Duration timeout;
+    private final String dockerExecutable;
 
-    public DockerCli(Duration timeout) {
+    /** {@code dockerExecutable} replaces {@code docker} in every argv ("docker" = look it up on PATH). */
+    public DockerCli(Duration timeout, String dockerExecutable) {
         this.timeout = timeout;
+        this.dockerExecutable = dockerExecutable;
+    }
+
+    /** The argv actually started: {@code docker} becomes the configured executable (error messages keep the argv as built). */
+    List<String> resolve(List<String> argv) {
+        if (!argv.isEmpty() && argv.get(0).equals("docker") && !dockerExecutable.equals("docker")) {
+            List<String> resolved = new java.util.ArrayList<>(argv);
+            resolved.set(0, dockerExecutable);
+            return resolved;
+        }
+        return argv;
     }
 
     @Override
@@ -46,7 +59,7 @@ public final class DockerCli implements Docker {
 
     @Override
     public int attach(List<String> argv) throws DockerException {
-        Process process = start(new ProcessBuilder(argv).inheritIO(), argv);
+        Process process = start(new ProcessBuilder(resolve(argv)).inheritIO(), argv);
         try {
             return process.waitFor();
         } catch (InterruptedException e) {
@@ -60,7 +73,7 @@ public final class DockerCli implements Docker {
     }
 
     private Result execute(List<String> argv, byte[] stdin) throws DockerException {
-        Process process = start(new ProcessBuilder(argv), argv);
+        Process process = start(new ProcessBuilder(resolve(argv)), argv);
         CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> drain(process.getInputStream()));
         CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> drain(process.getErrorStream()));
         try (OutputStream in = process.getOutputStream()) {

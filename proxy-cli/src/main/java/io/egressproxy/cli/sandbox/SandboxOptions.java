@@ -29,6 +29,10 @@ public final class SandboxOptions {
             description = "Time limit for each docker command (default: ${DEFAULT-VALUE}).")
     long dockerTimeout;
 
+    @Option(names = "--docker", paramLabel = "FILE", defaultValue = "${env:EGRESS_PROXY_DOCKER:-docker}",
+            description = "The docker executable (default: ${DEFAULT-VALUE}, looked up on PATH).")
+    String docker;
+
     @Option(names = "--jar", paramLabel = "FILE", description = "The egress-proxy jar to run bridges from (default: the one running).")
     Path jar;
 
@@ -47,7 +51,7 @@ public final class SandboxOptions {
         if (admin == null) {
             err.println("the proxy is not running; skipping its listener and registration");
         }
-        return new LaunchContext(new DockerCli(Duration.ofSeconds(dockerTimeout)), admin, out, err,
+        return new LaunchContext(new DockerCli(Duration.ofSeconds(dockerTimeout), docker), admin, out, err,
                 new SubnetPool(subnetPool, 24), startProxy ? setup.caFile() : null,
                 jar != null ? jar : LauncherSetup.ownJar(), startProxy ? setup.placeholders() : java.util.Map.of(),
                 new SandboxStore(stateDir), System.console() != null);
