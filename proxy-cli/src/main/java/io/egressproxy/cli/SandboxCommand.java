@@ -1,5 +1,10 @@
 package io.egressproxy.cli;
 
+import io.egressproxy.cli.sandbox.SandboxExecCommand;
+import io.egressproxy.cli.sandbox.SandboxLogsCommand;
+import io.egressproxy.cli.sandbox.SandboxLsCommand;
+import io.egressproxy.cli.sandbox.SandboxRmCommand;
+import io.egressproxy.cli.sandbox.SandboxRunCommand;
 import io.egressproxy.core.admin.AdminClient;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -13,12 +18,14 @@ import java.util.List;
 import java.util.concurrent.Callable;
 
 /**
- * {@code egress-proxy sandbox …}. For now the Docker-shaped policy alias:
- * {@code egress-proxy sandbox network proxy NAME --allow-host H --block-host H --policy allow|deny}
- * changes a running sandbox's policy (registered or configured) through the admin API.
+ * {@code egress-proxy sandbox …}: the launcher ({@code run}, {@code ls}, {@code rm}, {@code exec},
+ * {@code logs}, each its own class in {@code io.egressproxy.cli.sandbox}) and the Docker-shaped
+ * policy alias {@code sandbox network proxy NAME --allow-host H --block-host H --policy allow|deny},
+ * which changes a running sandbox's policy (registered or configured) through the admin API.
  */
-@Command(name = "sandbox", mixinStandardHelpOptions = true, description = "Sandboxes (the launcher is issue 7).",
-        subcommands = {SandboxCommand.Network.class})
+@Command(name = "sandbox", mixinStandardHelpOptions = true, description = "Sandboxes whose only way out is this proxy.",
+        subcommands = {SandboxRunCommand.class, SandboxLsCommand.class, SandboxRmCommand.class, SandboxExecCommand.class,
+                SandboxLogsCommand.class, SandboxCommand.Network.class})
 final class SandboxCommand implements Runnable {
     @Spec
     CommandSpec spec;

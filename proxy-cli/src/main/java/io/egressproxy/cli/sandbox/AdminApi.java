@@ -1,0 +1,95 @@
+package io.egressproxy.cli.sandbox;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.egressproxy.core.admin.AdminClient;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/** {@link ProxyAdmin} over the admin API's HTTP endpoints. Thread-safe (as {@link AdminClient} is). */
+public final class AdminApi implements ProxyAdmin {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final AdminClient client;
+
+    public AdminApi(AdminClient client) {
+        this.client = client;
+    }
+
+    @Override
+    public void register(String sandbox, List<String> allow, List<String> block) throws IOException, InterruptedException {
+        client.post("v1/sandboxes", body(sandbox).put("ephemeral", true).toString());
+        client.post("v1/policy/default", body(sandbox).put("policy", "deny").put("ephemeral", true).toString());
+        if (!allow.isEmpty()) {
+            client.post("v1/policy/allow", patterns(sandbox, allow).toString());
+        }
+        if (!block.isEmpty()) {
+            client.post("v1/policy/block", patterns(sandbox, block).toString());
+        }
+    }
+
+    @Override
+    public void unregister(String sandbox) throws IOException, InterruptedException {
+        ignoreNotFound(() -> client.post("v1/sandboxes/remove", body(sandbox).toString()));
+    }
+
+    @Override
+    public String openListener(String sandbox, String listen) throws IOException, InterruptedException {
+        ObjectNode request = JSON.createObjectNode().put("sandbox", sandbox).put("listen", listen);
+        JsonNode answer = JSON.readTree(client.post("v1/listeners", request.toString()));
+        if (!answer.hasNonNull("listen")) {
+            throw new IOException("the admin API opened a listener for " + sandbox + " but did not say where: " + answer);
+        }
+        return answer.get("listen").asText();
+    }
+
+    @Override
+    public void closeListener(String sandbox) throws IOException, InterruptedException {
+        ignoreNotFound(() -> client.post("v1/listeners/remove", JSON.createObjectNode().put("sandbox", sandbox).toString()));
+    }
+
+    @Override
+    public List<String> sandboxes() throws IOException, InterruptedException {
+        List<String> names = new ArrayList<>();
+        JSON.readTree(client.get("v1/sandboxes")).path("sandboxes").forEach(n -> names.add(n.asText()));
+        return names;
+    }
+
+    @Override
+    public List<Decision> decisions(String sandbox) throws IOException, InterruptedException {
+        List<Decision> out = new ArrayList<>();
+        for (JsonNode d : JSON.readTree(client.get("v1/decisions")).path("decisions")) {
+            if (sandbox.equals(d.path("sandbox").asText())) {
+                out.add(new Decision(d.path("at").asText(""), sandbox, d.path("target").asText(""),
+                        d.path("decision").asText(""), d.path("reason").asText("")));
+            }
+        }
+        return out;
+    }
+
+    private static ObjectNode body(String sandbox) {
+        return JSON.createObjectNode().put("name", sandbox).put("sandbox", sandbox);
+    }
+
+    private static ObjectNode patterns(String sandbox, List<String> patterns) {
+        ObjectNode node = JSON.createObjectNode().put("sandbox", sandbox).put("ephemeral", true);
+        patterns.forEach(node.putArray("patterns")::add);
+        return node;
+    }
+
+    private interface Call {
+        void run() throws IOException, InterruptedException;
+    }
+
+    private static void ignoreNotFound(Call call) throws IOException, InterruptedException {
+        try {
+            call.run();
+        } catch (AdminClient.AdminException e) {
+            if (e.status() != 404) {
+                throw e;
+            }
+        }
+    }
+}

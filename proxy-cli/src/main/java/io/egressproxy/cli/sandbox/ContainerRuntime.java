@@ -1,0 +1,133 @@
+package io.egressproxy.cli.sandbox;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Sandboxes as containers on the local Docker engine: a per-sandbox {@code --internal} network, the
+ * proxy listening on that network's gateway for this sandbox only, host firewall rules that leave
+ * the container nothing else on the host, and the container with the proxy environment and the CA.
+ * Used by one thread.
+ */
+final class ContainerRuntime implements SandboxRuntime {
+    private final LaunchContext ctx;
+
+    ContainerRuntime(LaunchContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public boolean exists(String name) throws Exception {
+        return !LaunchContext.lines(ctx.docker().run(DockerArgs.containersOf(name))).isEmpty();
+    }
+
+    @Override
+    public void create(SandboxSpec spec, Rollback rollback) throws Exception {
+        Docker docker = ctx.docker();
+        String name = spec.name();
+        Subnet subnet = ctx.pool().next(usedSubnets());
+        String network = DockerArgs.networkName(name);
+        docker.run(DockerArgs.networkCreate(name, subnet));
+        rollback.created("network " + network, () -> docker.run(DockerArgs.removeNetworks(List.of(network))));
+
+        String listen = ctx.admin().openListener(name, subnet.gateway() + ":0");
+        rollback.created("proxy listener " + listen, () -> ctx.admin().closeListener(name));
+        int port = LaunchContext.port(listen);
+
+        addFirewallRules(name, subnet.gateway(), port, rollback);
+
+        Map<String, String> env = SandboxEnvironment.build("host.docker.internal", port, ctx.placeholders(), spec.env());
+        docker.run(DockerArgs.run(spec, subnet.gateway(), env, ctx.caFile().toString(),
+                ctx.jar() == null ? null : ctx.jar().toString()));
+        rollback.created("container " + name, () -> docker.run(DockerArgs.removeContainers(List.of(name))));
+        docker.run(DockerArgs.installCa(name));
+
+        if (!spec.bridges().isEmpty()) {
+            startBridges(spec, port);
+        }
+        ctx.store().save(new SandboxStore.Entry(name, SandboxRuntimeKind.DOCKER, port, spec.env()));
+        ctx.err().println("sandbox " + name + ": network " + network + " (" + subnet.cidr() + "), proxy "
+                + "http://host.docker.internal:" + port + " (" + listen + " on the host)");
+    }
+
+    private List<String> usedSubnets() throws DockerException {
+        List<String> ids = LaunchContext.lines(ctx.docker().run(DockerArgs.networkIds()));
+        if (ids.isEmpty()) {
+            return List.of();
+        }
+        List<String> used = new ArrayList<>();
+        for (String line : LaunchContext.lines(ctx.docker().run(DockerArgs.networkSubnets(ids)))) {
+            used.addAll(List.of(line.split("\\s+")));
+        }
+        return used;
+    }
+
+    private void addFirewallRules(String name, String gateway, int port, Rollback rollback) throws DockerException {
+        if (!ctx.docker().probe(FirewallArgs.check())) {
+            ctx.err().println("WARNING: cannot add host firewall rules (iptables is missing or this user may not use it):"
+                    + " the container can reach every port the host listens on at " + gateway
+                    + ", not only the proxy's " + port + ". Run as root with iptables installed to close that.");
+            return;
+        }
+        rollback.created("firewall rules for " + name, () -> removeFirewallRules(name));
+        for (List<String> rule : FirewallArgs.add(name, gateway, port)) {
+            ctx.docker().run(rule);
+        }
+    }
+
+    private void removeFirewallRules(String name) throws DockerException {
+        if (!ctx.docker().probe(FirewallArgs.check())) {
+            return;
+        }
+        for (String chain : List.of("INPUT", "FORWARD")) {
+            for (List<String> removal : FirewallArgs.removals(name, ctx.docker().run(FirewallArgs.list(chain)))) {
+                ctx.docker().run(removal);
+            }
+        }
+    }
+
+    private void startBridges(SandboxSpec spec, int port) throws DockerException {
+        String routes = spec.bridges().toString();
+        if (ctx.jar() == null) {
+            ctx.err().println("WARNING: bridges " + routes + " not started: this egress-proxy is not running from its jar;"
+                    + " run egress-proxy.jar (or pass --jar) to start bridges");
+        } else if (!ctx.docker().probe(DockerArgs.hasJava(spec.name()))) {
+            ctx.err().println(noJvm(routes, port));
+        } else {
+            ctx.docker().run(DockerArgs.bridge(spec.name(), spec.bridges()));
+        }
+    }
+
+    static String noJvm(String routes, int port) {
+        return "WARNING: bridges " + routes + " not started: the image has no `java` on PATH."
+                + " Use an image with a Java 17+ runtime, or run a TCP forwarder of your own inside the sandbox that"
+                + " reaches each target with CONNECT through http://host.docker.internal:" + port
+                + " (e.g. socat TCP-LISTEN:PORT,fork PROXY:host.docker.internal:TARGET_HOST:TARGET_PORT,proxyport=" + port + ")";
+    }
+
+    @Override
+    public int enter(String name, List<String> command, boolean detach) throws Exception {
+        if (detach) {
+            if (!command.isEmpty()) {
+                ctx.docker().run(DockerArgs.exec(name, command, true, false));
+            }
+            return 0;
+        }
+        return ctx.docker().attach(DockerArgs.exec(name, command.isEmpty() ? List.of("sh") : command, false, ctx.tty()));
+    }
+
+    @Override
+    public void remove(String name) throws Exception {
+        Docker docker = ctx.docker();
+        List<String> containers = LaunchContext.lines(docker.run(DockerArgs.containersOf(name)));
+        if (!containers.isEmpty()) {
+            docker.run(DockerArgs.removeContainers(containers));
+        }
+        List<String> networks = LaunchContext.lines(docker.run(DockerArgs.networksOf(name)));
+        if (!networks.isEmpty()) {
+            docker.run(DockerArgs.removeNetworks(networks));
+        }
+        removeFirewallRules(name);
+    }
+}

@@ -1,0 +1,31 @@
+package io.egressproxy.cli.sandbox;
+
+import java.io.IOException;
+import java.util.List;
+
+/**
+ * What the launcher asks of the running proxy, through its admin API ({@link AdminApi}); tests
+ * substitute a recording fake. Calls are sequential, from the command's thread.
+ */
+public interface ProxyAdmin {
+    /** One entry of {@code GET /v1/decisions}. */
+    record Decision(String at, String sandbox, String target, String decision, String reason) {
+    }
+
+    /** Registers the sandbox, default-deny, with its allow and block lists (never persisted: the sandbox is temporary). */
+    void register(String sandbox, List<String> allow, List<String> block) throws IOException, InterruptedException;
+
+    /** Forgets the sandbox and its policy; no error when it is unknown. */
+    void unregister(String sandbox) throws IOException, InterruptedException;
+
+    /** Opens a listener whose clients are this sandbox; {@code listen} may have port 0. Returns the bound HOST:PORT. */
+    String openListener(String sandbox, String listen) throws IOException, InterruptedException;
+
+    /** Closes the sandbox's listener; no error when there is none. */
+    void closeListener(String sandbox) throws IOException, InterruptedException;
+
+    List<String> sandboxes() throws IOException, InterruptedException;
+
+    /** The recent decisions about this sandbox, oldest first. */
+    List<Decision> decisions(String sandbox) throws IOException, InterruptedException;
+}

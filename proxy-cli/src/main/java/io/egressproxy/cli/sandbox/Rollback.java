@@ -1,0 +1,54 @@
+package io.egressproxy.cli.sandbox;
+
+import java.io.PrintWriter;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+
+/**
+ * What a launch has created so far, so that a failure removes it again, newest first, and no
+ * half-made sandbox is left behind. A removal that fails is reported and the rest still run.
+ * Used by one thread.
+ */
+public final class Rollback {
+    /** Removes one thing that was created. */
+    public interface Undo {
+        void run() throws Exception;
+    }
+
+    private record Step(String what, Undo undo) {
+    }
+
+    private final Deque<Step> created = new ArrayDeque<>();
+
+    /** Records that {@code what} now exists and how to remove it. */
+    public void created(String what, Undo undo) {
+        created.push(new Step(what, undo));
+    }
+
+    /** The launch succeeded: keep everything. */
+    public void commit() {
+        created.clear();
+    }
+
+    /** Removes everything recorded, newest first; says what it removed and what it could not. Returns the failures. */
+    public List<String> undo(PrintWriter err) {
+        List<String> failures = new ArrayList<>();
+        while (!created.isEmpty()) {
+            Step step = created.pop();
+            try {
+                step.undo.run();
+                err.println("removed " + step.what);
+            } catch (Exception e) {
+                if (e instanceof InterruptedException) {
+                    Thread.currentThread().interrupt();
+                }
+                failures.add(step.what + ": " + e.getMessage());
+                err.println("could not remove " + step.what + ": " + e.getMessage());
+            }
+        }
+        err.flush();
+        return failures;
+    }
+}

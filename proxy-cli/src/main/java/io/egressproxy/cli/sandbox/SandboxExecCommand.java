@@ -1,0 +1,28 @@
+package io.egressproxy.cli.sandbox;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/** {@code egress-proxy sandbox exec NAME -- CMD…}: runs a command in a running sandbox, attached. */
+@Command(name = "exec", mixinStandardHelpOptions = true, description = "Run a command in a running sandbox; exits with its code.")
+public final class SandboxExecCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+    @Mixin
+    SandboxOptions options;
+    @Parameters(index = "0", paramLabel = "NAME")
+    String name;
+    @Parameters(index = "1..*", arity = "1..*", paramLabel = "CMD")
+    List<String> command;
+
+    @Override
+    public Integer call() throws Exception {
+        return new SandboxLauncher(options.context(spec, false, false)).exec(name, command);
+    }
+}

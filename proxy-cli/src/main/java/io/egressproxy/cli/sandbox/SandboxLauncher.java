@@ -1,0 +1,82 @@
+package io.egressproxy.cli.sandbox;
+
+import java.io.IOException;
+import java.util.List;
+
+/**
+ * The launcher: registers a sandbox and its policy with the proxy, has the runtime create the rest,
+ * and on any failure removes everything created so far, newest first, before reporting the cause.
+ * Also {@code rm} (idempotent) and {@code exec}. Used by one command on one thread.
+ */
+public final class SandboxLauncher {
+    /** A launch failed; the message says why and what could not be removed again. */
+    public static final class LaunchException extends IOException {
+        private static final long serialVersionUID = 1L;
+
+        LaunchException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    private final LaunchContext ctx;
+
+    public SandboxLauncher(LaunchContext ctx) {
+        this.ctx = ctx;
+    }
+
+    /** Creates the sandbox, then attaches to its command (returning its exit code) or returns 0 with {@code --detach}. */
+    public int run(SandboxSpec spec) throws Exception {
+        SandboxRuntime runtime = runtime(spec.runtime());
+        String name = spec.name();
+        if (runtime.exists(name)) {
+            throw new IllegalArgumentException("sandbox " + name + " already exists; remove it with `egress-proxy sandbox rm "
+                    + name + "` or pick another name");
+        }
+        Rollback rollback = new Rollback();
+        try {
+            rollback.created("registration of sandbox " + name, () -> ctx.admin().unregister(name));
+            ctx.admin().register(name, spec.allow(), spec.block());
+            runtime.create(spec, rollback);
+            rollback.commit();
+        } catch (Exception e) {
+            ctx.err().println("egress-proxy: sandbox " + name + " could not be started: " + e.getMessage());
+            List<String> left = rollback.undo(ctx.err());
+            throw new LaunchException("sandbox " + name + " was not started: " + e.getMessage()
+                    + (left.isEmpty() ? " (everything created for it was removed again)"
+                    : "; could not remove " + String.join("; ", left) + " — run `egress-proxy sandbox rm " + name + "`"), e);
+        }
+        if (spec.detach()) {
+            runtime.enter(name, spec.command(), true);
+            ctx.out().println(name);
+            ctx.out().flush();
+            return 0;
+        }
+        return runtime.enter(name, spec.command(), false);
+    }
+
+    /** Runs a command in a running sandbox, attached. */
+    public int exec(String name, List<String> command) throws Exception {
+        return runtime(kindOf(name, SandboxRuntimeKind.DOCKER)).enter(name, command, false);
+    }
+
+    /**
+     * Removes the sandbox, its network, firewall rules, listener and registration; whatever is
+     * already gone is skipped. {@code admin} may be null when the proxy is not running.
+     */
+    public void remove(String name, SandboxRuntimeKind hint) throws Exception {
+        runtime(kindOf(name, hint)).remove(name);
+        if (ctx.admin() != null) {
+            ctx.admin().closeListener(name);
+            ctx.admin().unregister(name);
+        }
+        ctx.store().delete(name);
+    }
+
+    private SandboxRuntimeKind kindOf(String name, SandboxRuntimeKind hint) throws IOException {
+        return ctx.store().find(name).map(SandboxStore.Entry::runtime).orElse(hint);
+    }
+
+    private SandboxRuntime runtime(SandboxRuntimeKind kind) {
+        return kind == SandboxRuntimeKind.DOCKER ? new ContainerRuntime(ctx) : new MicroVmRuntime(ctx);
+    }
+}

@@ -1,0 +1,59 @@
+package io.egressproxy.cli.sandbox;
+
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * Options every {@code sandbox} sub-command shares (picocli mixin), and the one place that turns
+ * them into a {@link LaunchContext}.
+ */
+public final class SandboxOptions {
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "The proxy's config (admin API, CA, credential placeholders); default conf/proxy.conf if present.")
+    Path config;
+
+    @Option(names = "--state-dir", paramLabel = "DIR", defaultValue = "${env:EGRESS_PROXY_STATE_DIR:-${sys:user.home}/.egress-proxy/sandboxes}",
+            description = "Where the launcher keeps the proxy's log and pid files and one record per sandbox (default: ${DEFAULT-VALUE}).")
+    Path stateDir;
+
+    @Option(names = "--subnet-pool", paramLabel = "CIDR", defaultValue = "${env:EGRESS_PROXY_SANDBOX_SUBNET_POOL:-10.213.0.0/16}",
+            description = "IPv4 pool the per-sandbox /24 networks come from (default: ${DEFAULT-VALUE}).")
+    String subnetPool;
+
+    @Option(names = "--docker-timeout", paramLabel = "SECONDS", defaultValue = "120",
+            description = "Time limit for each docker command (default: ${DEFAULT-VALUE}).")
+    long dockerTimeout;
+
+    @Option(names = "--docker", paramLabel = "FILE", defaultValue = "${env:EGRESS_PROXY_DOCKER:-docker}",
+            description = "The docker executable (default: ${DEFAULT-VALUE}, looked up on PATH).")
+    String docker;
+
+    @Option(names = "--jar", paramLabel = "FILE", description = "The egress-proxy jar to run bridges from (default: the one running).")
+    Path jar;
+
+    /**
+     * @param startProxy start {@code egress-proxy serve} when the admin API does not answer
+     * @param needAdmin  false: a proxy that is not running gives a null admin (for {@code rm})
+     */
+    LaunchContext context(CommandSpec spec, boolean startProxy, boolean needAdmin) throws IOException, InterruptedException {
+        LauncherSetup setup = new LauncherSetup(config);
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        if (startProxy) {
+            ProxySidecar.ensure(setup.adminBase(), setup.configFile(), stateDir, err);
+        }
+        ProxyAdmin admin = needAdmin || ProxySidecar.healthy(setup.adminBase()) ? setup.admin() : null;
+        if (admin == null) {
+            err.println("the proxy is not running; skipping its listener and registration");
+        }
+        return new LaunchContext(new DockerCli(Duration.ofSeconds(dockerTimeout), docker), admin, out, err,
+                new SubnetPool(subnetPool, 24), startProxy ? setup.caFile() : null,
+                jar != null ? jar : LauncherSetup.ownJar(), startProxy ? setup.placeholders() : java.util.Map.of(),
+                new SandboxStore(stateDir), System.console() != null);
+    }
+}

@@ -1,0 +1,21 @@
+package io.egressproxy.cli.sandbox;
+
+import java.util.List;
+
+/**
+ * One way of running sandboxes ({@link ContainerRuntime}, {@link MicroVmRuntime}). The launcher
+ * registers the sandbox with the proxy; a runtime creates everything else, recording each thing it
+ * creates in the {@link Rollback} before moving on. Used by one thread.
+ */
+interface SandboxRuntime {
+    /** Does a sandbox of this name already exist (so that a launch must not touch it)? */
+    boolean exists(String name) throws Exception;
+
+    void create(SandboxSpec spec, Rollback rollback) throws Exception;
+
+    /** Runs {@code command} in the sandbox: attached (returning its exit code), or detached (returning 0). */
+    int enter(String name, List<String> command, boolean detach) throws Exception;
+
+    /** Removes what this runtime created for the sandbox; nothing there is not an error. */
+    void remove(String name) throws Exception;
+}

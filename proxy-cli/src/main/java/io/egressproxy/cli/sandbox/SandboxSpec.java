@@ -1,0 +1,40 @@
+package io.egressproxy.cli.sandbox;
+
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Everything {@code sandbox run} was asked for, as a value. Immutable.
+ *
+ * @param env       extra {@code K=V} for the sandbox, applied after the proxy's own variables
+ * @param volumes   {@code SRC:DST[:ro]}
+ * @param workspace mounted at {@code /workspace} (docker) or at its own path (docker sandbox); null = none
+ *                  (docker) or the current directory (docker sandbox, which requires one)
+ * @param command   what to attach to (or start detached); empty = a shell ({@code sh})
+ */
+public record SandboxSpec(String name, String image, SandboxRuntimeKind runtime, List<String> allow, List<String> block,
+                          List<BridgeRoute> bridges, List<String> env, List<String> volumes, Path workspace,
+                          boolean detach, List<String> command) {
+    public SandboxSpec {
+        if (!name.matches("[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}")) {
+            throw new IllegalArgumentException("sandbox name '" + name + "' must be letters, digits, '_', '.' or '-'"
+                    + " (at most 63, starting with a letter or digit), as Docker requires for names");
+        }
+        allow = List.copyOf(allow);
+        block = List.copyOf(block);
+        bridges = List.copyOf(bridges);
+        env = List.copyOf(env);
+        volumes = List.copyOf(volumes);
+        command = List.copyOf(command);
+        for (String e : env) {
+            if (e.indexOf('=') <= 0) {
+                throw new IllegalArgumentException("-e '" + e + "' is not K=V");
+            }
+        }
+    }
+
+    /** The command to run, a shell when none was given. */
+    public List<String> commandOrShell() {
+        return command.isEmpty() ? List.of("sh") : command;
+    }
+}

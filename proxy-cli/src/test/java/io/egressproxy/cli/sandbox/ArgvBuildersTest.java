@@ -1,0 +1,154 @@
+package io.egressproxy.cli.sandbox;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The pure functions that build every docker, docker sandbox and iptables argv. */
+@Timeout(10)
+class ArgvBuildersTest {
+    private static SandboxSpec spec(List<String> volumes, Path workspace) {
+        return new SandboxSpec("agent", "busybox:latest", SandboxRuntimeKind.DOCKER, List.of("localhost:8080"), List.of(),
+                List.of(BridgeRoute.parse("54321=localhost:12434")), List.of("FOO=bar"), volumes, workspace, false, List.of());
+    }
+
+    @Test
+    void networkIsInternalWithSubnetGatewayBridgeNameAndLabels() {
+        assertThat(DockerArgs.networkCreate("agent", new Subnet("10.213.4.0/24", "10.213.4.1"))).containsExactly(
+                "docker", "network", "create", "--driver", "bridge", "--internal", "--subnet", "10.213.4.0/24",
+                "--gateway", "10.213.4.1", "--opt", "com.docker.network.bridge.name=" + DockerArgs.bridgeInterface("agent"),
+                "--label", "io.egressproxy.sandbox=agent", "--label", "io.egressproxy.runtime=docker", "egress-proxy-agent");
+        assertThat(DockerArgs.bridgeInterface("a-very-long-sandbox-name-indeed")).hasSize(15).startsWith("ep-");
+    }
+
+    @Test
+    void runAddsTheGatewayHostProxyEnvironmentCaJarVolumesWorkspaceAndLabels() {
+        Map<String, String> env = SandboxEnvironment.build("host.docker.internal", 40001,
+                Map.of("ANTHROPIC_API_KEY", "sk-ant-placeholder"), List.of("FOO=bar"));
+        List<String> argv = DockerArgs.run(spec(List.of("/data:/data:ro"), Path.of("/w")), "10.213.4.1", env,
+                "/home/u/.egress-proxy/ca/ca.pem", "/opt/egress-proxy.jar");
+        assertThat(argv).startsWith("docker", "run", "-d", "--name", "agent", "--hostname", "agent",
+                "--network", "egress-proxy-agent", "--add-host", "host.docker.internal:10.213.4.1",
+                "--label", "io.egressproxy.sandbox=agent", "--label", "io.egressproxy.runtime=docker");
+        assertThat(argv).containsSequence("-e", "HTTP_PROXY=http://host.docker.internal:40001")
+                .containsSequence("-e", "http_proxy=http://host.docker.internal:40001")
+                .containsSequence("-e", "HTTPS_PROXY=http://host.docker.internal:40001")
+                .containsSequence("-e", "https_proxy=http://host.docker.internal:40001")
+                .containsSequence("-e", "NO_PROXY=localhost,127.0.0.1,::1")
+                .containsSequence("-e", "no_proxy=localhost,127.0.0.1,::1")
+                .containsSequence("-e", "NODE_USE_ENV_PROXY=1")
+                .containsSequence("-e", "NODE_EXTRA_CA_CERTS=/usr/local/share/ca-certificates/egress-proxy.crt")
+                .containsSequence("-e", "SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt")
+                .containsSequence("-e", "REQUESTS_CA_BUNDLE=/etc/ssl/certs/ca-certificates.crt")
+                .containsSequence("-e", "ANTHROPIC_API_KEY=sk-ant-placeholder")
+                .containsSequence("-e", "FOO=bar")
+                .containsSequence("-v", "/home/u/.egress-proxy/ca/ca.pem:/usr/local/share/ca-certificates/egress-proxy.crt:ro")
+                .containsSequence("-v", "/opt/egress-proxy.jar:/opt/egress-proxy/egress-proxy.jar:ro")
+                .containsSequence("-v", "/data:/data:ro")
+                .containsSequence("-v", "/w:/workspace", "-w", "/workspace")
+                .endsWith("--entrypoint", "/bin/sh", "busybox:latest", "-c", DockerArgs.KEEP_ALIVE);
+        assertThat(env.get("JAVA_TOOL_OPTIONS")).contains("-Dhttp.proxyHost=host.docker.internal", "-Dhttp.proxyPort=40001",
+                "-Dhttps.proxyHost=host.docker.internal", "-Dhttps.proxyPort=40001");
+    }
+
+    @Test
+    void userEnvironmentWinsOverTheProxyDefaults() {
+        assertThat(SandboxEnvironment.build("h", 1, Map.of(), List.of("NO_PROXY=internal")).get("NO_PROXY")).isEqualTo("internal");
+    }
+
+    @Test
+    void runWithoutJarOrWorkspaceMountsOnlyTheCa() {
+        List<String> argv = DockerArgs.run(spec(List.of(), null), "10.213.4.1", Map.of(), "/ca.pem", null);
+        assertThat(argv.stream().filter("-v"::equals)).hasSize(1);
+        assertThat(argv).doesNotContain("-w");
+    }
+
+    @Test
+    void execBridgeCaAndRemovalForms() {
+        assertThat(DockerArgs.installCa("agent")).startsWith("docker", "exec", "-u", "0", "agent", "/bin/sh", "-c")
+                .last().asString().contains("update-ca-certificates", "/etc/ssl/certs/ca-certificates.crt");
+        assertThat(DockerArgs.hasJava("agent")).containsExactly("docker", "exec", "agent", "/bin/sh", "-c", "command -v java");
+        assertThat(DockerArgs.bridge("agent", List.of(BridgeRoute.parse("54321=localhost:12434"), BridgeRoute.parse("127.0.0.1:5432=db:5432"))))
+                .containsExactly("docker", "exec", "-d", "agent", "java", "-jar", "/opt/egress-proxy/egress-proxy.jar", "bridge",
+                        "--route", "127.0.0.1:54321=localhost:12434", "--route", "127.0.0.1:5432=db:5432");
+        assertThat(DockerArgs.exec("agent", List.of("ls", "-l"), false, true)).containsExactly("docker", "exec", "-i", "-t", "agent", "ls", "-l");
+        assertThat(DockerArgs.exec("agent", List.of("ls"), false, false)).containsExactly("docker", "exec", "-i", "agent", "ls");
+        assertThat(DockerArgs.exec("agent", List.of("ls"), true, true)).containsExactly("docker", "exec", "-d", "agent", "ls");
+        assertThat(DockerArgs.containersOf("agent")).containsExactly("docker", "ps", "-aq", "--filter", "label=io.egressproxy.sandbox=agent");
+        assertThat(DockerArgs.networksOf("agent")).containsExactly("docker", "network", "ls", "-q", "--filter", "label=io.egressproxy.sandbox=agent");
+        assertThat(DockerArgs.removeContainers(List.of("c1"))).containsExactly("docker", "rm", "-f", "c1");
+        assertThat(DockerArgs.removeNetworks(List.of("n1", "n2"))).containsExactly("docker", "network", "rm", "n1", "n2");
+        assertThat(DockerArgs.list()).containsExactly("docker", "ps", "-a", "--filter", "label=io.egressproxy.sandbox",
+                "--format", "{{.Label \"io.egressproxy.sandbox\"}}\t{{.Status}}\t{{.Image}}");
+        assertThat(DockerArgs.networkSubnets(List.of("a", "b"))).containsExactly("docker", "network", "inspect", "--format",
+                "{{range .IPAM.Config}}{{.Subnet}} {{end}}", "a", "b");
+    }
+
+    @Test
+    void dockerSandboxForms() {
+        assertThat(DockerSandboxArgs.create("agent", "img:1", "/w", List.of("/docs:ro"))).containsExactly(
+                "docker", "sandbox", "create", "--name", "agent", "-t", "img:1", "shell", "/w", "/docs:ro");
+        assertThat(DockerSandboxArgs.denyAllButProxy("agent", 40001)).containsExactly(
+                "docker", "sandbox", "network", "proxy", "agent", "--policy", "deny", "--allow-host", "localhost:40001");
+        assertThat(DockerSandboxArgs.exec("agent", "-it", false, Map.of("A", "1"), List.of("claude")))
+                .containsExactly("docker", "sandbox", "exec", "-it", "-e", "A=1", "agent", "claude");
+        assertThat(DockerSandboxArgs.installCa("agent")).startsWith("docker", "sandbox", "exec", "-i", "-u", "root", "agent", "sh", "-c");
+        assertThat(DockerSandboxArgs.hasJava("agent")).containsExactly("docker", "sandbox", "exec", "agent", "sh", "-c", "command -v java");
+        assertThat(DockerSandboxArgs.copyJar("agent")).containsExactly("docker", "sandbox", "exec", "-i", "agent", "sh", "-c",
+                "mkdir -p /tmp/egress-proxy && cat > /tmp/egress-proxy/egress-proxy.jar");
+        assertThat(DockerSandboxArgs.bridge("agent", Map.of("HTTP_PROXY", "http://host.docker.internal:40001"),
+                List.of(BridgeRoute.parse("54321=localhost:12434")))).containsExactly("docker", "sandbox", "exec", "-d",
+                "-e", "HTTP_PROXY=http://host.docker.internal:40001", "agent", "java", "-jar", "/tmp/egress-proxy/egress-proxy.jar",
+                "bridge", "--route", "127.0.0.1:54321=localhost:12434");
+        assertThat(DockerSandboxArgs.remove("agent")).containsExactly("docker", "sandbox", "rm", "agent");
+    }
+
+    @Test
+    void dockerSandboxVolumesMustKeepTheirPath() {
+        assertThat(MicroVmRuntime.extraWorkspaces(List.of("/a:/a", "/b:/b:ro"))).containsExactly("/a", "/b:ro");
+        assertThatThrownBy(() -> MicroVmRuntime.extraWorkspaces(List.of("/a:/b")))
+                .hasMessageContaining("at its own path only");
+    }
+
+    @Test
+    void firewallAcceptsOnlyTheListenerAndRemovesByComment() {
+        String bridge = DockerArgs.bridgeInterface("agent");
+        List<List<String>> rules = FirewallArgs.add("agent", "10.213.4.1", 40001);
+        assertThat(rules).containsExactly(
+                List.of("iptables", "-w", "5", "-I", "FORWARD", "1", "-i", bridge, "-m", "comment", "--comment", "egress-proxy:agent", "-j", "DROP"),
+                List.of("iptables", "-w", "5", "-I", "INPUT", "1", "-i", bridge, "-m", "comment", "--comment", "egress-proxy:agent", "-j", "DROP"),
+                List.of("iptables", "-w", "5", "-I", "INPUT", "1", "-d", "10.213.4.1/32", "-i", bridge, "-p", "tcp", "-m", "tcp",
+                        "--dport", "40001", "-m", "comment", "--comment", "egress-proxy:agent", "-j", "ACCEPT"));
+        String listing = "-P INPUT ACCEPT\n"
+                + "-A INPUT -d 10.213.4.1/32 -i " + bridge + " -p tcp -m tcp --dport 40001 -m comment --comment \"egress-proxy:agent\" -j ACCEPT\n"
+                + "-A INPUT -i " + bridge + " -m comment --comment egress-proxy:agent -j DROP\n"
+                + "-A INPUT -i other -m comment --comment egress-proxy:agent2 -j DROP\n";
+        assertThat(FirewallArgs.removals("agent", listing)).containsExactly(
+                List.of("iptables", "-w", "5", "-D", "INPUT", "-d", "10.213.4.1/32", "-i", bridge, "-p", "tcp", "-m", "tcp",
+                        "--dport", "40001", "-m", "comment", "--comment", "egress-proxy:agent", "-j", "ACCEPT"),
+                List.of("iptables", "-w", "5", "-D", "INPUT", "-i", bridge, "-m", "comment", "--comment", "egress-proxy:agent", "-j", "DROP"));
+    }
+
+    @Test
+    void subnetPoolSkipsEveryOverlappingSubnet() {
+        SubnetPool pool = new SubnetPool("10.213.0.0/16", 24);
+        assertThat(pool.next(List.of())).isEqualTo(new Subnet("10.213.0.0/24", "10.213.0.1"));
+        assertThat(pool.next(List.of("10.213.0.0/24", "172.17.0.0/16", "fd00::/64", "10.213.1.128/25")))
+                .isEqualTo(new Subnet("10.213.2.0/24", "10.213.2.1"));
+        assertThatThrownBy(() -> pool.next(List.of("10.0.0.0/8"))).hasMessageContaining("is in use");
+    }
+
+    @Test
+    void namesAndBridgesAreChecked() {
+        assertThatThrownBy(() -> BridgeRoute.parse("54321")).hasMessageContaining("LISTEN=TARGET");
+        assertThatThrownBy(() -> new SandboxSpec("bad name", "i", SandboxRuntimeKind.DOCKER, List.of(), List.of(), List.of(),
+                List.of(), List.of(), null, false, List.of())).hasMessageContaining("letters, digits");
+        assertThatThrownBy(() -> SandboxRuntimeKind.parse("podman")).hasMessageContaining("docker or docker-sandbox");
+    }
+}

@@ -1,0 +1,163 @@
+package io.egressproxy.cli.sandbox;
+
+import com.sun.net.httpserver.HttpServer;
+import io.egressproxy.cli.Main;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.condition.DisabledOnOs;
+import org.junit.jupiter.api.condition.OS;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The whole {@code --runtime docker-sandbox} sequence through {@code CommandLine.execute}, against a
+ * recorded fake {@code docker} executable (a shell script that appends its argv to a log) and a fake
+ * admin API that records its calls.
+ */
+@Timeout(60)
+@DisabledOnOs(OS.WINDOWS)
+class FakeDockerSandboxCliTest {
+    @TempDir
+    Path dir;
+    HttpServer admin;
+    final List<String> adminCalls = Collections.synchronizedList(new ArrayList<>());
+    Path docker;
+    Path dockerLog;
+    Path conf;
+
+    @BeforeEach
+    void fakes() throws Exception {
+        admin = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        admin.createContext("/", exchange -> {
+            String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            String path = exchange.getRequestURI().getPath();
+            if (!path.equals("/healthz")) {
+                adminCalls.add(exchange.getRequestMethod() + " " + path + " " + body.replaceAll("\\s+", ""));
+            }
+            String answer = path.equals("/v1/listeners") ? "{\"listen\": \"127.0.0.1:40001\"}"
+                    : path.equals("/v1/sandboxes") ? "{\"sandboxes\": [\"agent\"]}" : "{}";
+            byte[] bytes = answer.getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, bytes.length);
+            exchange.getResponseBody().write(bytes);
+            exchange.close();
+        });
+        admin.start();
+        Path token = Files.writeString(dir.resolve("admin.token"), "test-token\n");
+        conf = Files.writeString(dir.resolve("proxy.conf"), "egress-proxy.admin { listen = \"127.0.0.1:"
+                + admin.getAddress().getPort() + "\", token-file = \"" + token + "\" }\n"
+                + "egress-proxy.tls.ca-dir = \"" + dir.resolve("ca") + "\"\n");
+        dockerLog = dir.resolve("docker.log");
+        docker = dir.resolve("bin/docker");
+        Files.createDirectories(docker.getParent());
+        Files.writeString(docker, String.join("\n",
+                "#!/bin/sh",
+                "printf '%s' \"$*\" | tr '\\n' ' ' >> '" + dockerLog + "'; echo >> '" + dockerLog + "'",
+                "if [ \"$2\" = exec ] && [ \"$3\" = -i ]; then cat > '" + dir + "/stdin.'$(wc -l < '" + dockerLog + "'); fi",
+                "if [ -f '" + dir + "/fail' ] && printf '%s' \"$*\" | grep -qF \"$(cat '" + dir + "/fail')\"; then",
+                "  echo 'proxy configuration rejected' >&2; exit 3",
+                "fi",
+                "exit 0", ""));
+        Files.setPosixFilePermissions(docker, PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
+
+    @AfterEach
+    void stop() {
+        admin.stop(0);
+    }
+
+    private record Run(int code, String out, String err) {
+    }
+
+    private Run cli(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cli = Main.commandLine();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        List<String> all = new ArrayList<>(List.of(args));
+        int at = all.indexOf("--") < 0 ? all.size() : all.indexOf("--");
+        all.addAll(at, List.of("--config", conf.toString(), "--state-dir", dir.resolve("state").toString(),
+                "--docker", docker.toString()));
+        return new Run(cli.execute(all.toArray(String[]::new)), out.toString(), err.toString());
+    }
+
+    private List<String> dockerCalls() throws Exception {
+        return Files.exists(dockerLog) ? Files.readAllLines(dockerLog).stream().map(String::strip).toList() : List.of();
+    }
+
+    @Test
+    void runCreatesTheMicroVmLocksItsProxyToOursStartsTheBridgeAndRmRemovesEverything() throws Exception {
+        Path jar = Files.writeString(dir.resolve("egress-proxy.jar"), "not really a jar");
+        Path workspace = Files.createDirectories(dir.resolve("work"));
+        Run run = cli("sandbox", "run", "agent", "--runtime", "docker-sandbox", "--image", "agent-image:1",
+                "--allow-host", "localhost:8080", "--block-host", "evil.example", "--bridge", "54321=localhost:12434",
+                "-e", "FOO=bar", "--workspace", workspace.toString(), "--jar", jar.toString(), "--detach",
+                "--", "claude", "--continue");
+        assertThat(run.code).as(run.err).isZero();
+        assertThat(run.out.strip()).isEqualTo("agent");
+
+        List<String> calls = dockerCalls();
+        assertThat(calls).hasSize(7);
+        assertThat(calls.get(0)).isEqualTo("sandbox create --name agent -t agent-image:1 shell " + workspace);
+        assertThat(calls.get(1)).isEqualTo("sandbox network proxy agent --policy deny --allow-host localhost:40001");
+        assertThat(calls.get(2)).startsWith("sandbox exec -i -u root agent sh -c set -e").contains("update-ca-certificates");
+        assertThat(Files.readString(dir.resolve("stdin.3"))).as("the CA went in on stdin").startsWith("-----BEGIN CERTIFICATE-----");
+        assertThat(calls.get(3)).isEqualTo("sandbox exec agent sh -c command -v java");
+        assertThat(calls.get(4)).isEqualTo("sandbox exec -i agent sh -c mkdir -p /tmp/egress-proxy && cat > /tmp/egress-proxy/egress-proxy.jar");
+        assertThat(Files.readString(dir.resolve("stdin.5"))).isEqualTo("not really a jar");
+        assertThat(calls.get(5)).startsWith("sandbox exec -d -e HTTP_PROXY=http://host.docker.internal:40001 ")
+                .contains("-e FOO=bar", "-e NODE_EXTRA_CA_CERTS=/usr/local/share/ca-certificates/egress-proxy.crt")
+                .endsWith("agent java -jar /tmp/egress-proxy/egress-proxy.jar bridge --route 127.0.0.1:54321=localhost:12434");
+        assertThat(calls.get(6)).startsWith("sandbox exec -d -e HTTP_PROXY=http://host.docker.internal:40001 ")
+                .endsWith(" agent claude --continue");
+
+        assertThat(adminCalls).containsExactly(
+                "POST /v1/sandboxes {\"name\":\"agent\",\"sandbox\":\"agent\",\"ephemeral\":true}",
+                "POST /v1/policy/default {\"name\":\"agent\",\"sandbox\":\"agent\",\"policy\":\"deny\",\"ephemeral\":true}",
+                "POST /v1/policy/allow {\"sandbox\":\"agent\",\"ephemeral\":true,\"patterns\":[\"localhost:8080\"]}",
+                "POST /v1/policy/block {\"sandbox\":\"agent\",\"ephemeral\":true,\"patterns\":[\"evil.example\"]}",
+                "POST /v1/listeners {\"sandbox\":\"agent\",\"listen\":\"127.0.0.1:0\"}");
+
+        Run ls = cli("sandbox", "ls");
+        assertThat(ls.code).as(ls.err).isZero();
+        assertThat(ls.out).contains("agent\tdocker-sandbox\t-\t-\tregistered");
+
+        adminCalls.clear();
+        Run rm = cli("sandbox", "rm", "agent");
+        assertThat(rm.code).as(rm.err).isZero();
+        assertThat(dockerCalls()).last().isEqualTo("sandbox rm agent");
+        assertThat(adminCalls).containsExactly("POST /v1/listeners/remove {\"sandbox\":\"agent\"}",
+                "POST /v1/sandboxes/remove {\"name\":\"agent\",\"sandbox\":\"agent\"}");
+        assertThat(cli("sandbox", "rm", "agent").code).as("removing again is fine").isZero();
+    }
+
+    @Test
+    void aDockerFailureIsReportedWithCommandCodeAndStderrAndEverythingIsRemoved() throws Exception {
+        Files.writeString(dir.resolve("fail"), "network proxy");
+        Run run = cli("sandbox", "run", "agent", "--runtime", "docker-sandbox", "--image", "agent-image:1",
+                "--workspace", dir.toString(), "--detach");
+        assertThat(run.code).isEqualTo(1);
+        assertThat(run.err).contains("`docker sandbox network proxy agent --policy deny --allow-host localhost:40001` failed with exit code 3: proxy configuration rejected",
+                "removed docker sandbox agent", "removed proxy listener 127.0.0.1:40001", "removed registration of sandbox agent");
+        assertThat(dockerCalls()).containsExactly("sandbox create --name agent -t agent-image:1 shell " + dir,
+                "sandbox network proxy agent --policy deny --allow-host localhost:40001", "sandbox rm agent");
+        assertThat(adminCalls).endsWith("POST /v1/listeners/remove {\"sandbox\":\"agent\"}",
+                "POST /v1/sandboxes/remove {\"name\":\"agent\",\"sandbox\":\"agent\"}");
+        assertThat(dir.resolve("state/agent.properties")).doesNotExist();
+    }
+}

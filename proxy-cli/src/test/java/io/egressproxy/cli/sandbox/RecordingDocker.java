@@ -1,0 +1,49 @@
+package io.egressproxy.cli.sandbox;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Predicate;
+
+/** A fake {@link Docker} that records every argv, answers from canned outputs, and fails the command a test names. */
+final class RecordingDocker implements Docker {
+    final List<String> calls = new ArrayList<>();
+    final List<String> log;
+    private final Predicate<String> fails;
+    private final java.util.Map<String, String> answers = new java.util.LinkedHashMap<>();
+    boolean probes = true;
+
+    RecordingDocker(List<String> log, Predicate<String> fails) {
+        this.log = log;
+        this.fails = fails;
+    }
+
+    /** Commands starting with {@code prefix} print {@code output}. */
+    RecordingDocker answer(String prefix, String output) {
+        answers.put(prefix, output);
+        return this;
+    }
+
+    @Override
+    public String run(List<String> argv, byte[] stdin) throws DockerException {
+        String line = String.join(" ", argv);
+        calls.add(line);
+        log.add(line);
+        if (fails.test(line)) {
+            throw new DockerException(argv, 125, "boom\n");
+        }
+        return answers.entrySet().stream().filter(e -> line.startsWith(e.getKey())).map(java.util.Map.Entry::getValue)
+                .findFirst().orElse("");
+    }
+
+    @Override
+    public boolean probe(List<String> argv) {
+        log.add("probe " + String.join(" ", argv));
+        return probes;
+    }
+
+    @Override
+    public int attach(List<String> argv) {
+        log.add("attach " + String.join(" ", argv));
+        return 0;
+    }
+}

@@ -1,0 +1,139 @@
+package io.egressproxy.cli.sandbox;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The launch sequence for both runtimes, and that a failure at any step removes what was created, newest first. */
+@Timeout(20)
+class SandboxLauncherTest {
+    @TempDir
+    Path dir;
+    final List<String> log = new ArrayList<>();
+    final StringWriter err = new StringWriter();
+
+    private SandboxLauncher launcher(RecordingDocker docker, Path jar) throws Exception {
+        Path ca = Files.writeString(dir.resolve("ca.pem"), "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n");
+        return new SandboxLauncher(new LaunchContext(docker, new RecordingAdmin(log), new PrintWriter(new StringWriter(), true),
+                new PrintWriter(err, true), new SubnetPool("10.213.0.0/16", 24), ca, jar,
+                Map.of("ANTHROPIC_API_KEY", "placeholder"), new SandboxStore(dir.resolve("state")), false));
+    }
+
+    private static SandboxSpec spec(SandboxRuntimeKind runtime) {
+        return new SandboxSpec("agent", "busybox", runtime, List.of("localhost:8080"), List.of("evil.example"),
+                List.of(BridgeRoute.parse("54321=localhost:12434")), List.of(), List.of(), Path.of("/w"), true, List.of());
+    }
+
+    private RecordingDocker docker(Predicate<String> fails) {
+        String bridge = DockerArgs.bridgeInterface("agent");
+        return new RecordingDocker(log, fails)
+                .answer("docker network ls -q", "n1\nn2\n")
+                .answer("docker network inspect", "172.17.0.0/16 \n10.213.0.0/24 \n")
+                .answer("iptables -w 5 -S INPUT", "-A INPUT -i " + bridge + " -m comment --comment \"egress-proxy:agent\" -j DROP\n");
+    }
+
+    @Test
+    void containerLaunchRunsEveryStepInOrder() throws Exception {
+        Path jar = Files.writeString(dir.resolve("egress-proxy.jar"), "jar");
+        launcher(docker(line -> false), jar).run(spec(SandboxRuntimeKind.DOCKER));
+        assertThat(log).extracting(l -> l.split(" --")[0].split(" -")[0]).containsSubsequence(
+                "docker ps",
+                "admin register agent allow=[localhost:8080] block=[evil.example]",
+                "docker network ls",
+                "docker network inspect",
+                "docker network create",
+                "admin listener agent 10.213.1.1:0",
+                "probe iptables",
+                "iptables",
+                "iptables",
+                "iptables",
+                "docker run",
+                "docker exec",
+                "probe docker exec agent /bin/sh",
+                "docker exec");
+        assertThat(log).anyMatch(l -> l.startsWith("docker network create") && l.contains("--subnet 10.213.1.0/24"));
+        assertThat(log).anyMatch(l -> l.startsWith("docker run") && l.contains("HTTP_PROXY=http://host.docker.internal:40001")
+                && l.contains("ANTHROPIC_API_KEY=placeholder"));
+        assertThat(log).last().asString().startsWith("docker exec -d agent java -jar /opt/egress-proxy/egress-proxy.jar bridge");
+        assertThat(new SandboxStore(dir.resolve("state")).find("agent")).isPresent();
+    }
+
+    @Test
+    void containerFailureRemovesWhatWasCreatedNewestFirst() throws Exception {
+        RecordingDocker docker = docker(line -> line.startsWith("docker exec -u 0"));
+        assertThatThrownBy(() -> launcher(docker, null).run(spec(SandboxRuntimeKind.DOCKER)))
+                .isInstanceOf(SandboxLauncher.LaunchException.class)
+                .hasMessageContaining("`docker exec -u 0 agent /bin/sh -c")
+                .hasMessageContaining("failed with exit code 125: boom")
+                .hasMessageContaining("everything created for it was removed again");
+        List<String> after = log.subList(log.indexOf(log.stream().filter(l -> l.startsWith("docker exec -u 0")).findFirst().orElseThrow()) + 1, log.size());
+        assertThat(after).extracting(l -> l.replaceAll(" -i ep-\\S+.*", "")).containsExactly(
+                "docker rm -f agent",
+                "probe iptables -w 5 -S INPUT",
+                "iptables -w 5 -S INPUT",
+                "iptables -w 5 -D INPUT",
+                "iptables -w 5 -S FORWARD",
+                "admin close-listener agent",
+                "docker network rm egress-proxy-agent",
+                "admin unregister agent");
+        assertThat(err.toString()).contains("removed container agent", "removed network egress-proxy-agent",
+                "removed registration of sandbox agent");
+        assertThat(new SandboxStore(dir.resolve("state")).find("agent")).isEmpty();
+    }
+
+    @Test
+    void failureAtTheFirstDockerStepOnlyUnregisters() throws Exception {
+        RecordingDocker docker = docker(line -> line.startsWith("docker network create"));
+        assertThatThrownBy(() -> launcher(docker, null).run(spec(SandboxRuntimeKind.DOCKER))).hasMessageContaining("boom");
+        assertThat(log).last().isEqualTo("admin unregister agent");
+        assertThat(log).noneMatch(l -> l.startsWith("docker network rm") || l.startsWith("admin close-listener"));
+    }
+
+    @Test
+    void microVmFailureRemovesTheSandboxThenTheListenerThenTheRegistration() throws Exception {
+        RecordingDocker docker = docker(line -> line.startsWith("docker sandbox exec -i -u root"));
+        assertThatThrownBy(() -> launcher(docker, null).run(spec(SandboxRuntimeKind.DOCKER_SANDBOX)))
+                .hasMessageContaining("`docker sandbox exec -i -u root agent sh -c");
+        int failed = log.indexOf(log.stream().filter(l -> l.startsWith("docker sandbox exec -i -u root")).findFirst().orElseThrow());
+        assertThat(log.subList(failed + 1, log.size())).containsExactly(
+                "docker sandbox rm agent", "admin close-listener agent", "admin unregister agent");
+    }
+
+    @Test
+    void withoutIptablesTheLaunchSaysSoAndGoesOn() throws Exception {
+        RecordingDocker docker = docker(line -> false);
+        docker.probes = false;
+        launcher(docker, null).run(spec(SandboxRuntimeKind.DOCKER));
+        assertThat(err.toString()).contains("cannot add host firewall rules", "not only the proxy's 40001",
+                "bridges [127.0.0.1:54321=localhost:12434] not started");
+        assertThat(log).noneMatch(l -> l.startsWith("iptables"));
+    }
+
+    @Test
+    void anExistingSandboxIsNeverTouched() throws Exception {
+        RecordingDocker docker = docker(line -> false).answer("docker ps -aq", "c0ffee\n");
+        assertThatThrownBy(() -> launcher(docker, null).run(spec(SandboxRuntimeKind.DOCKER))).hasMessageContaining("already exists");
+        assertThat(log).containsExactly("docker ps -aq --filter label=io.egressproxy.sandbox=agent");
+    }
+
+    @Test
+    void removeIsIdempotent() throws Exception {
+        SandboxLauncher launcher = launcher(new RecordingDocker(log, line -> false), null);
+        launcher.remove("agent", SandboxRuntimeKind.DOCKER);
+        launcher.remove("agent", SandboxRuntimeKind.DOCKER);
+        assertThat(log).noneMatch(l -> l.startsWith("docker rm") || l.startsWith("docker network rm"));
+        assertThat(log).filteredOn(l -> l.startsWith("admin unregister")).hasSize(2);
+    }
+}
