@@ -37,7 +37,7 @@ import java.util.Map;
  * GET  /v1/policy                     effective policy, global and per sandbox
  * POST /v1/policy/{allow|block|bypass|remove}  {"patterns": [..], "sandbox": "name"?, "ephemeral": false?}
  * POST /v1/policy/default             {"policy": "allow|deny|ask", "sandbox": "name"?}
- * GET  /v1/sandboxes, POST /v1/sandboxes {"name", "token"?, "sources"?}
+ * GET  /v1/sandboxes, POST /v1/sandboxes {"name", "token"?, "sources"?}, POST /v1/sandboxes/remove {"name"}
  * GET  /v1/decisions                  recent denials and approvals
  * GET  /v1/approvals, POST /v1/approvals/{id} {"action": "allow|deny", "remember": false?}
  * GET  /v1/listeners, POST /v1/listeners {"sandbox", "listen"}, POST /v1/listeners/remove {"sandbox"}
@@ -107,6 +107,15 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                 JsonNode body = body(request);
                 services.policy().register(text(body, "name"), body.hasNonNull("token") ? body.get("token").asText() : null,
                         strings(body, "sources", false), !body.path("ephemeral").asBoolean(false));
+            }
+            return json(HttpResponseStatus.OK, Map.of("sandboxes", services.policy().sandboxNames()));
+        }
+        if (path.equals("/v1/sandboxes/remove") && method.equals(HttpMethod.POST)) {
+            JsonNode body = body(request);
+            String name = text(body, "name");
+            services.listeners().close(name);
+            if (!services.policy().unregister(name, !body.path("ephemeral").asBoolean(false))) {
+                return json(HttpResponseStatus.NOT_FOUND, Map.of("error", "no registered sandbox named '" + name + "'"));
             }
             return json(HttpResponseStatus.OK, Map.of("sandboxes", services.policy().sandboxNames()));
         }

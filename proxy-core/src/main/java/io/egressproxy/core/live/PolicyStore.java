@@ -128,6 +128,25 @@ public final class PolicyStore {
         commit(next, persist);
     }
 
+    /**
+     * Removes a sandbox registered through the API, with its live changes.
+     *
+     * @return false when no such registered sandbox exists (a sandbox from the config file cannot be removed here)
+     */
+    public synchronized boolean unregister(String name, boolean persist) {
+        if (!overlay.sandboxes.containsKey(name)) {
+            if (base.sandboxes().stream().anyMatch(s -> s.name().equals(name))) {
+                throw new IllegalArgumentException("sandbox '" + name + "' is defined in the config file; remove it there");
+            }
+            return false;
+        }
+        PolicyOverlay next = copy(overlay);
+        next.sandboxes.remove(name);
+        next.scopes.remove(name);
+        commit(next, persist);
+        return true;
+    }
+
     /** Sandbox names in force. */
     public synchronized List<String> sandboxNames() {
         List<String> names = new ArrayList<>();

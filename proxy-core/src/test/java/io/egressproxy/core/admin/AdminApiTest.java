@@ -107,6 +107,12 @@ class AdminApiTest {
                     "-w", "%{http_code}", url).out()).isEqualTo("200");
             assertThat(status(proxy, url)).as("the global policy is unchanged").isEqualTo(403);
             assertThat(client.get("/v1/policy")).contains("agent1").doesNotContain("t0k3n");
+            client.post("/v1/sandboxes/remove", "{\"name\": \"agent1\"}");
+            assertThat(client.get("/v1/sandboxes")).doesNotContain("agent1");
+            assertThat(Curl.run("-x", "http://agent1:t0k3n@127.0.0.1:" + proxy.address().getPort(), "-o", "/dev/null",
+                    "-w", "%{http_code}", url).out()).as("no sandboxes left: the global policy").isEqualTo("403");
+            assertThatThrownBy(() -> client.post("/v1/sandboxes/remove", "{\"name\": \"agent1\"}"))
+                    .hasMessageContaining("no registered sandbox");
         }
     }
 
