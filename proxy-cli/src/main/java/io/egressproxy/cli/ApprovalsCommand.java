@@ -32,7 +32,7 @@ final class ApprovalsCommand implements Callable<Integer> {
     CommandSpec spec;
     @Mixin
     AdminOptions admin;
-    @Option(names = "--watch", description = "Show new requests as they arrive and answer each at the terminal (a = allow, A = allow and remember, d = deny, D = deny and remember, s = skip).")
+    @Option(names = "--watch", description = "Show new requests as they arrive and answer each at the terminal (a = allow, A = allow and remember, d = deny, D = deny and remember, s = skip); ends at end of input.")
     boolean watch;
 
     @Override
@@ -58,11 +58,18 @@ final class ApprovalsCommand implements Callable<Integer> {
                 out.printf("#%s %s %s:%s from %s — allow? [a/A/d/D/s] ", id, m.group(5), m.group(3), m.group(4), sandbox);
                 out.flush();
                 String answer = in.readLine();
+                while (answer != null && !answer.trim().matches("[aAdDs]")) {
+                    out.print("answer a (allow), A (allow and remember), d (deny), D (deny and remember) or s (skip): ");
+                    out.flush();
+                    answer = in.readLine();
+                }
                 if (answer == null) {
-                    return 0;
+                    return 0; // end of input: nothing more can be answered
                 }
                 answer = answer.trim();
-                if (answer.isEmpty() || answer.startsWith("s")) {
+                if (answer.equals("s")) {
+                    out.println("skipped");
+                    out.flush();
                     continue;
                 }
                 boolean allow = answer.equalsIgnoreCase("a");

@@ -19,6 +19,10 @@ final class ExitCodes implements CommandLine.IExecutionExceptionHandler {
             commandLine.getErr().println("egress-proxy: configuration error: " + e.getMessage());
             return CONFIG;
         }
+        if (e instanceof io.egressproxy.core.admin.AdminClient.AdminException admin && admin.status() / 100 == 4) {
+            commandLine.getErr().println("egress-proxy: " + e.getMessage());
+            return CONFIG; // the request was wrong (bad pattern, unknown sandbox): a usage error
+        }
         if (e instanceof java.io.IOException && e.getMessage() != null) {
             commandLine.getErr().println("egress-proxy: " + e.getMessage());
             return FAILURE;

@@ -59,7 +59,7 @@ final class SandboxCommand implements Runnable {
         @Option(names = "--allow-host", paramLabel = "PATTERN") List<String> allow = new ArrayList<>();
         @Option(names = "--block-host", paramLabel = "PATTERN") List<String> block = new ArrayList<>();
         @Option(names = "--bypass-host", paramLabel = "PATTERN") List<String> bypass = new ArrayList<>();
-        @Option(names = "--policy", paramLabel = "allow|deny", description = "What happens to hosts no entry names.") String policy;
+        @Option(names = "--policy", paramLabel = "allow|deny|ask", description = "What happens to hosts no entry names.") String policy;
 
         @Override
         public Integer call() throws Exception {

@@ -160,12 +160,15 @@ final class ProxyServer implements AutoCloseable {
         try {
             ProxySettings fresh = ProxySettings.from(reader.get());
             policy.rebase(fresh.withStateFile(settings.admin().stateFile()));
+            String note = "";
             if (!fresh.listen().equals(settings.listen()) || !fresh.limits().equals(settings.limits())
-                    || !fresh.tls().equals(settings.tls()) || !fresh.admin().listen().equals(settings.admin().listen())) {
-                log.warn("reload: listen, limits, tls and admin settings changed in {} only apply after a restart", configFile);
+                    || !fresh.tls().equals(settings.tls()) || !java.util.Objects.equals(fresh.admin().listen(), settings.admin().listen())
+                    || !fresh.dns().equals(settings.dns()) || fresh.transport() != null && !fresh.transport().equals(settings.transport())) {
+                note = "; listen, limits, dns, tls, transport and admin settings changed too and apply only after a restart";
+                log.warn("reload: listen, limits, dns, tls, transport and admin settings changed in {} only apply after a restart", configFile);
             }
             log.info("reloaded {}: policy, sandboxes and credential rules apply to new requests", configFile);
-            return "reloaded " + configFile;
+            return "reloaded " + configFile + ": policy, sandboxes and credential rules apply to new requests" + note;
         } catch (InvalidConfigException e) {
             log.error("reload of {} refused, the previous config stays in force: {}", configFile, e.getMessage());
             throw e;

@@ -100,21 +100,23 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             return json(HttpResponseStatus.OK, services.policy().describe());
         }
         if (path.startsWith("/v1/policy/") && method.equals(HttpMethod.POST)) {
-            return changePolicy(path.substring("/v1/policy/".length()), body(request));
+            String action = path.substring("/v1/policy/".length());
+            return changePolicy(action, body(request, action.equals("default")
+                    ? List.of("policy", "sandbox", "ephemeral") : List.of("patterns", "sandbox", "ephemeral")));
         }
         if (path.equals("/v1/sandboxes")) {
             if (method.equals(HttpMethod.POST)) {
-                JsonNode body = body(request);
-                services.policy().register(text(body, "name"), body.hasNonNull("token") ? body.get("token").asText() : null,
-                        strings(body, "sources", false), !body.path("ephemeral").asBoolean(false));
+                JsonNode body = body(request, List.of("name", "token", "sources", "ephemeral"));
+                services.policy().register(text(body, "name"), body.hasNonNull("token") ? text(body, "token") : null,
+                        strings(body, "sources", false), !bool(body, "ephemeral"));
             }
             return json(HttpResponseStatus.OK, Map.of("sandboxes", services.policy().sandboxNames()));
         }
         if (path.equals("/v1/sandboxes/remove") && method.equals(HttpMethod.POST)) {
-            JsonNode body = body(request);
+            JsonNode body = body(request, List.of("name", "ephemeral"));
             String name = text(body, "name");
             services.listeners().close(name);
-            if (!services.policy().unregister(name, !body.path("ephemeral").asBoolean(false))) {
+            if (!services.policy().unregister(name, !bool(body, "ephemeral"))) {
                 return json(HttpResponseStatus.NOT_FOUND, Map.of("error", "no registered sandbox named '" + name + "'"));
             }
             return json(HttpResponseStatus.OK, Map.of("sandboxes", services.policy().sandboxNames()));
@@ -126,27 +128,27 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             return json(HttpResponseStatus.OK, Map.of("pending", services.approvals().pending()));
         }
         if (path.startsWith("/v1/approvals/") && method.equals(HttpMethod.POST)) {
-            JsonNode body = body(request);
+            JsonNode body = body(request, List.of("action", "remember"));
             String action = text(body, "action");
             if (!action.equals("allow") && !action.equals("deny")) {
                 throw new IllegalArgumentException("action must be allow or deny");
             }
             String id = path.substring("/v1/approvals/".length());
-            if (!services.approvals().decide(id, action.equals("allow"), body.path("remember").asBoolean(false))) {
+            if (!services.approvals().decide(id, action.equals("allow"), bool(body, "remember"))) {
                 return json(HttpResponseStatus.NOT_FOUND, Map.of("error", "no request " + id + " is waiting (answered or timed out)"));
             }
             return json(HttpResponseStatus.OK, Map.of("id", id, "action", action));
         }
         if (path.equals("/v1/listeners")) {
             if (method.equals(HttpMethod.POST)) {
-                JsonNode body = body(request);
+                JsonNode body = body(request, List.of("sandbox", "listen"));
                 String bound = services.listeners().open(text(body, "sandbox"), text(body, "listen"));
                 return json(HttpResponseStatus.OK, Map.of("sandbox", text(body, "sandbox"), "listen", bound));
             }
             return json(HttpResponseStatus.OK, Map.of("listeners", services.listeners().list()));
         }
         if (path.equals("/v1/listeners/remove") && method.equals(HttpMethod.POST)) {
-            String sandbox = text(body(request), "sandbox");
+            String sandbox = text(body(request, List.of("sandbox")), "sandbox");
             return json(HttpResponseStatus.OK, Map.of("sandbox", sandbox, "removed", services.listeners().close(sandbox)));
         }
         if (path.equals("/v1/reload") && method.equals(HttpMethod.POST)) {
@@ -156,8 +158,8 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     }
 
     private FullHttpResponse changePolicy(String action, JsonNode body) {
-        String sandbox = body.hasNonNull("sandbox") ? body.get("sandbox").asText() : null;
-        boolean persist = !body.path("ephemeral").asBoolean(false);
+        String sandbox = body.hasNonNull("sandbox") ? text(body, "sandbox") : null;
+        boolean persist = !bool(body, "ephemeral");
         switch (action) {
             case "allow", "block", "bypass" -> services.policy().add(action, sandbox, strings(body, "patterns", true), persist);
             case "remove" -> services.policy().remove(sandbox, strings(body, "patterns", true), persist);
@@ -167,6 +169,31 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         log.info("admin: policy {} {} {}", action, sandbox == null ? "(global)" : "sandbox " + sandbox,
                 body.has("patterns") ? body.get("patterns") : body.path("policy").asText());
         return json(HttpResponseStatus.OK, services.policy().describe());
+    }
+
+    /** The JSON body; fields other than {@code allowed} are refused (a typo must not change the wrong scope). */
+    private static JsonNode body(FullHttpRequest request, List<String> allowed) throws java.io.IOException {
+        JsonNode body = body(request);
+        if (!body.isObject()) {
+            throw new IllegalArgumentException("the body must be a JSON object");
+        }
+        body.fieldNames().forEachRemaining(field -> {
+            if (!allowed.contains(field)) {
+                throw new IllegalArgumentException("unknown field '" + field + "'; this call takes " + allowed);
+            }
+        });
+        return body;
+    }
+
+    private static boolean bool(JsonNode body, String field) {
+        JsonNode value = body.get(field);
+        if (value == null || value.isNull()) {
+            return false;
+        }
+        if (!value.isBoolean()) {
+            throw new IllegalArgumentException("field '" + field + "' must be true or false");
+        }
+        return value.asBoolean();
     }
 
     private static JsonNode body(FullHttpRequest request) throws java.io.IOException {
@@ -202,6 +229,9 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         }
         List<String> list = new ArrayList<>();
         for (JsonNode item : (ArrayNode) value) {
+            if (!item.isTextual()) {
+                throw new IllegalArgumentException("field '" + field + "' must hold strings only, got " + item);
+            }
             list.add(item.asText());
         }
         return list;

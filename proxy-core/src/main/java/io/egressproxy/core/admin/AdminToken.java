@@ -25,6 +25,7 @@ public final class AdminToken {
 
     public static AdminToken loadOrCreate(Path file) {
         try {
+            warnIfShared(file);
             if (!Files.exists(file)) {
                 Path dir = file.toAbsolutePath().getParent();
                 Files.createDirectories(dir);
@@ -44,6 +45,22 @@ public final class AdminToken {
             return read(file);
         } catch (IOException e) {
             throw new InvalidConfigException("egress-proxy.admin.token-file: cannot read or create " + file + ": " + e);
+        }
+    }
+
+    private static void warnIfShared(Path file) throws IOException {
+        if (!Files.exists(file)) {
+            return;
+        }
+        try {
+            var perms = Files.getPosixFilePermissions(file);
+            if (perms.stream().anyMatch(p -> p.name().startsWith("GROUP") || p.name().startsWith("OTHERS"))) {
+                org.slf4j.LoggerFactory.getLogger(AdminToken.class).warn(
+                        "admin token file {} is readable by others ({}); anyone who reads it controls the proxy: chmod 600 it",
+                        file, PosixFilePermissions.toString(perms));
+            }
+        } catch (UnsupportedOperationException e) {
+            // not POSIX
         }
     }
 

@@ -43,8 +43,10 @@ public record ProxySettings(
      */
     public static ProxySettings from(Config root) {
         try {
-            root.checkValid(com.typesafe.config.ConfigFactory.defaultReference(), ROOT);
-            UnknownKeys.check(root, com.typesafe.config.ConfigFactory.defaultReference(), ROOT);
+            // An explicit class loader: reloads run on threads (signal handlers) without a context class loader.
+            Config reference = com.typesafe.config.ConfigFactory.defaultReference(ProxySettings.class.getClassLoader());
+            root.checkValid(reference, ROOT);
+            UnknownKeys.check(root, reference, ROOT);
         } catch (ConfigException e) {
             throw new InvalidConfigException(e.getMessage(), e);
         }

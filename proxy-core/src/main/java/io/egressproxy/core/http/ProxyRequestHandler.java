@@ -253,8 +253,12 @@ final class ProxyRequestHandler extends ChannelInboundHandlerAdapter {
         ProxyContext.busy(ctx.channel(), true);
         PolicyScope heldScope = scope;
         log.info("{} holding {} {} for approval", id, request.method(), target.authority());
-        context.approvals().request(heldScope.sandbox(), target.host().name(), target.port(), request.method().name(),
-                context.settings().policy().askTimeout(), ctx.channel().eventLoop()).addListener(f -> {
+        io.netty.util.concurrent.Future<io.egressproxy.core.live.Approvals.Outcome> held = context.approvals().request(
+                heldScope.sandbox(), target.host().name(), target.port(), request.method().name(),
+                context.sandboxes().askTimeout(), ctx.channel().eventLoop());
+        // A client that goes away while held leaves the pending list at once.
+        ctx.channel().closeFuture().addListener(closed -> context.approvals().cancel(held));
+        held.addListener(f -> {
                     if (!ctx.channel().isActive()) {
                         return;
                     }

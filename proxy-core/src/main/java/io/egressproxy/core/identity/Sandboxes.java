@@ -42,6 +42,12 @@ public final class Sandboxes {
     private final boolean requireIdentity;
 
     private final List<String> credentialWarnings;
+    private java.time.Duration askTimeout = java.time.Duration.ofSeconds(60);
+
+    /** How long an ask request is held (policy.ask-timeout of the config these were built from). */
+    public java.time.Duration askTimeout() {
+        return askTimeout;
+    }
 
     private Sandboxes(PolicyScope global, Map<String, Sandbox> byName, boolean requireIdentity, List<String> credentialWarnings) {
         this.credentialWarnings = List.copyOf(credentialWarnings);
@@ -90,7 +96,9 @@ public final class Sandboxes {
             settings.credentials().stream().filter(c -> c.secret() == null).forEach(c -> missing.add(missingWarning(c, null)));
             settings.sandboxes().forEach(s -> s.credentials().stream().filter(c -> c.secret() == null)
                     .forEach(c -> missing.add(missingWarning(c, s.name()))));
-            return new Sandboxes(global, byName, settings.requireIdentity(), missing);
+            Sandboxes built = new Sandboxes(global, byName, settings.requireIdentity(), missing);
+            built.askTimeout = p.askTimeout();
+            return built;
         } catch (InvalidPatternException e) {
             throw new InvalidConfigException(e.getMessage(), e);
         }

@@ -85,6 +85,18 @@ public final class Approvals {
         return true;
     }
 
+    /** Drops a held request whose client went away (no decision is recorded). */
+    public void cancel(Future<Outcome> request) {
+        held.entrySet().removeIf(e -> {
+            if (e.getValue().promise() == request) {
+                e.getValue().timeout().cancel(false);
+                e.getValue().promise().trySuccess(new Outcome(false, "the client went away"));
+                return true;
+            }
+            return false;
+        });
+    }
+
     public List<Pending> pending() {
         List<Pending> list = new ArrayList<>();
         held.values().forEach(h -> list.add(h.pending()));

@@ -68,41 +68,61 @@ public final class PolicyStore {
     public synchronized void add(String list, String sandbox, List<String> patterns, boolean persist) {
         checkPatterns(patterns);
         checkSandbox(sandbox);
-        PolicyOverlay next = copy(overlay);
-        PolicyOverlay.ScopeChanges scope = next.scope(sandbox);
-        for (String pattern : patterns) {
-            scope.removed.remove(pattern);
-            switch (list) {
-                case "allow" -> scope.addAllow.add(pattern);
-                case "block" -> scope.addBlock.add(pattern);
-                case "bypass" -> scope.addBypass.add(pattern);
-                default -> throw new IllegalArgumentException("unknown list '" + list + "'; use allow, block or bypass");
-            }
+        if (!List.of("allow", "block", "bypass").contains(list)) {
+            throw new IllegalArgumentException("unknown list '" + list + "'; use allow, block or bypass");
         }
-        commit(next, persist);
+        mutate(o -> {
+            PolicyOverlay.ScopeChanges scope = o.scope(sandbox);
+            for (String pattern : patterns) {
+                scope.removed.remove(pattern);
+                switch (list) {
+                    case "allow" -> scope.addAllow.add(pattern);
+                    case "block" -> scope.addBlock.add(pattern);
+                    default -> scope.addBypass.add(pattern);
+                }
+            }
+        }, persist);
     }
 
-    /** Removes patterns from every list of the scope (configured or added). */
+    /** Removes patterns from every list of the scope (configured or added); a pattern in none of them is an error. */
     public synchronized void remove(String sandbox, List<String> patterns, boolean persist) {
+        checkPatterns(patterns);
         checkSandbox(sandbox);
-        PolicyOverlay next = copy(overlay);
-        PolicyOverlay.ScopeChanges scope = next.scope(sandbox);
-        for (String pattern : patterns) {
-            scope.addAllow.remove(pattern);
-            scope.addBlock.remove(pattern);
-            scope.addBypass.remove(pattern);
-            scope.removed.add(pattern);
+        ProxySettings now = effective();
+        List<String> present = new ArrayList<>();
+        if (sandbox == null || sandbox.isEmpty()) {
+            present.addAll(now.policy().allow());
+            present.addAll(now.policy().block());
+            present.addAll(now.policy().bypass());
+        } else {
+            now.sandboxes().stream().filter(s -> s.name().equals(sandbox)).forEach(s -> {
+                present.addAll(s.allow());
+                present.addAll(s.block());
+                present.addAll(s.bypass());
+            });
         }
-        commit(next, persist);
+        for (String pattern : patterns) {
+            if (!present.contains(pattern)) {
+                throw new IllegalArgumentException("'" + pattern + "' is in no list of " + (sandbox == null || sandbox.isEmpty()
+                        ? "the global policy" : "sandbox '" + sandbox + "' (global entries are removed without --sandbox)"));
+            }
+        }
+        mutate(o -> {
+            PolicyOverlay.ScopeChanges scope = o.scope(sandbox);
+            for (String pattern : patterns) {
+                scope.addAllow.remove(pattern);
+                scope.addBlock.remove(pattern);
+                scope.addBypass.remove(pattern);
+                scope.removed.add(pattern);
+            }
+        }, persist);
     }
 
     /** Sets the default for hosts no entry names: deny, allow or ask. */
     public synchronized void setDefault(String sandbox, String policy, boolean persist) {
         checkSandbox(sandbox);
         parseDefault(policy);
-        PolicyOverlay next = copy(overlay);
-        next.scope(sandbox).defaultPolicy = policy.toLowerCase(Locale.ROOT);
-        commit(next, persist);
+        mutate(o -> o.scope(sandbox).defaultPolicy = policy.toLowerCase(Locale.ROOT), persist);
     }
 
     /** Registers (or updates) a sandbox that the config file does not name. */
@@ -116,16 +136,20 @@ public final class PolicyStore {
         if (token != null && !token.isBlank()) {
             Secret.of(token);
         }
-        if (sources != null && !sources.isEmpty()) {
-            checkPatterns(sources);
+        for (String source : sources == null ? List.<String>of() : sources) {
+            checkSource(source);
         }
-        PolicyOverlay next = copy(overlay);
+        if (base.sandboxes().stream().anyMatch(s -> s.name().equals(name))) {
+            throw new IllegalArgumentException("sandbox '" + name + "' is defined in the config file; change it there");
+        }
+        if (overlay.sandboxes.containsKey(name)) {
+            throw new IllegalArgumentException("sandbox '" + name + "' is already registered; remove it first (POST /v1/sandboxes/remove)");
+        }
         PolicyOverlay.RegisteredSandbox s = new PolicyOverlay.RegisteredSandbox();
         s.name = name;
         s.token = token == null || token.isBlank() ? null : token.strip();
         s.sources = sources == null ? new ArrayList<>() : new ArrayList<>(sources);
-        next.sandboxes.put(name, s);
-        commit(next, persist);
+        mutate(o -> o.sandboxes.put(name, s), persist);
     }
 
     /**
@@ -140,10 +164,10 @@ public final class PolicyStore {
             }
             return false;
         }
-        PolicyOverlay next = copy(overlay);
-        next.sandboxes.remove(name);
-        next.scopes.remove(name);
-        commit(next, persist);
+        mutate(o -> {
+            o.sandboxes.remove(name);
+            o.scopes.remove(name);
+        }, persist);
         return true;
     }
 
@@ -183,14 +207,37 @@ public final class PolicyStore {
         return v;
     }
 
-    private void commit(PolicyOverlay next, boolean persist) {
+    /**
+     * Applies {@code change} to the live overlay (checked by building the policies first, so a bad
+     * change alters nothing) and, when persisting, to the persisted overlay too: an earlier
+     * ephemeral change never reaches the state file through a later persisted one.
+     */
+    private void mutate(java.util.function.Consumer<PolicyOverlay> change, boolean persist) {
+        PolicyOverlay next = copy(overlay);
+        change.accept(next);
         Sandboxes sandboxes = Sandboxes.from(effective(base, next)); // throws before anything changes
         overlay = next;
         install.accept(sandboxes);
         if (persist) {
-            persisted = copy(next);
+            PolicyOverlay saved = copy(persisted);
+            change.accept(saved);
+            persisted = saved;
             save();
         }
+    }
+
+    private static void checkSource(String source) {
+        String address = source == null ? "" : source.contains("/") ? source.substring(0, source.indexOf('/')) : source;
+        boolean literal;
+        try {
+            literal = io.egressproxy.core.policy.HostNames.parse(address).isLiteral();
+        } catch (io.egressproxy.core.policy.InvalidHostException e) {
+            literal = false;
+        }
+        if (!literal) {
+            throw new IllegalArgumentException("source '" + source + "' must be an IP address or CIDR block, e.g. 172.30.0.0/24");
+        }
+        HostPattern.parse(source);
     }
 
     private void save() {

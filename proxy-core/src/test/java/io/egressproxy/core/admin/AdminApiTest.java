@@ -97,6 +97,45 @@ class AdminApiTest {
     }
 
     @Test
+    void ephemeralChangesNeverReachTheStateFileAndTypoedFieldsAreRefused() throws Exception {
+        Path conf = Files.writeString(dir.resolve("eph.conf"), configText(""));
+        try (EgressProxy proxy = EgressProxy.start(() -> TestProxies.builder().config(ConfigFactory.parseFile(conf.toFile())).toConfig()
+                .withFallback(ConfigFactory.defaultReference(AdminApiTest.class.getClassLoader())).resolve(), conf)) {
+            AdminClient client = admin(proxy);
+            client.post("/v1/policy/allow", "{\"patterns\": [\"eph.example.com\"], \"ephemeral\": true}");
+            client.post("/v1/policy/block", "{\"patterns\": [\"kept.example.com\"]}");
+            String state = Files.readString(dir.resolve("eph.conf.state.json"));
+            assertThat(state).contains("kept.example.com").doesNotContain("eph.example.com");
+            assertThat(client.get("/v1/policy")).contains("eph.example.com");
+            assertThatThrownBy(() -> client.post("/v1/policy/allow", "{\"patterns\": [\"x.example.com\"], \"sandbx\": \"a\"}"))
+                    .hasMessageContaining("unknown field 'sandbx'");
+            assertThatThrownBy(() -> client.post("/v1/policy/allow", "{\"patterns\": [null]}")).hasMessageContaining("strings only");
+            assertThatThrownBy(() -> client.post("/v1/policy/allow", "{\"patterns\": [\"y.example.com\"], \"ephemeral\": \"yes\"}"))
+                    .hasMessageContaining("true or false");
+            assertThatThrownBy(() -> client.post("/v1/policy/remove", "{\"patterns\": [\"never.example.com\"]}"))
+                    .hasMessageContaining("in no list");
+            client.post("/v1/sandboxes", "{\"name\": \"s1\", \"token\": \"t1\"}");
+            assertThatThrownBy(() -> client.post("/v1/sandboxes", "{\"name\": \"s1\", \"token\": \"t2\"}"))
+                    .hasMessageContaining("already registered");
+            assertThatThrownBy(() -> client.post("/v1/sandboxes", "{\"name\": \"s2\", \"sources\": [\"not-a-cidr\"]}"))
+                    .hasMessageContaining("IP address or CIDR");
+            // A reload from a thread without a context class loader (as a SIGHUP handler runs) works.
+            java.util.concurrent.atomic.AtomicReference<Throwable> failure = new java.util.concurrent.atomic.AtomicReference<>();
+            Thread hup = new Thread(() -> {
+                try {
+                    proxy.reload();
+                } catch (Throwable t) {
+                    failure.set(t);
+                }
+            });
+            hup.setContextClassLoader(null);
+            hup.start();
+            hup.join(10_000);
+            assertThat(failure.get()).isNull();
+        }
+    }
+
+    @Test
     void aSandboxRegisteredLiveGetsItsOwnPolicy() throws Exception {
         try (EgressProxy proxy = TestProxies.builder().start()) {
             AdminClient client = admin(proxy);
@@ -147,6 +186,10 @@ class AdminApiTest {
             assertThat(timedOut.out()).endsWith(" 403").contains("no one approved");
             assertThat(System.nanoTime() - start).isGreaterThan(1_500_000_000L);
             assertThat(client.get("/v1/decisions")).contains("approved", "ask-timeout");
+            // A client that goes away while held leaves the pending list.
+            Curl.run("--max-time", "1", "-x", TestProxies.url(proxy), "http://127.0.0.1:2/gone");
+            Thread.sleep(300);
+            assertThat(client.get("/v1/approvals")).doesNotContain("\"port\" : 2");
         }
     }
 
