@@ -14,6 +14,7 @@ import java.util.List;
 public final class EchoRedactor {
     private final byte[][] secrets;
     private final byte[][] placeholders;
+    private final boolean[] startsAnySecret = new boolean[256];
     private byte[] carry = new byte[0];
     private long replacements;
 
@@ -29,6 +30,9 @@ public final class EchoRedactor {
         }
         this.secrets = s.toArray(new byte[0][]);
         this.placeholders = p.toArray(new byte[0][]);
+        for (byte[] secret : secrets) {
+            startsAnySecret[secret[0] & 0xff] = true;
+        }
     }
 
     /** Replaces every secret in a header value. */
@@ -50,20 +54,31 @@ public final class EchoRedactor {
      */
     public byte[] redact(byte[] chunk, boolean last) {
         byte[] data = concat(carry, chunk);
+        if (secrets.length == 0) {
+            carry = new byte[0];
+            return data;
+        }
         ByteArrayOutputStream out = new ByteArrayOutputStream(data.length);
-        int i = 0;
         int hold = last ? 0 : heldBackLength(data);
         int limit = data.length - hold;
+        int runStart = 0;
+        int i = 0;
         while (i < limit) {
-            int match = matchAt(data, i);
+            // Most bytes start no secret: test the first byte before anything else.
+            int match = startsAnySecret[data[i] & 0xff] ? matchAt(data, i) : -1;
             if (match >= 0) {
+                out.write(data, runStart, i - runStart);
                 out.writeBytes(placeholders[match]);
                 i += secrets[match].length;
+                runStart = i;
                 replacements++;
             } else {
-                out.write(data[i]);
                 i++;
             }
+        }
+        int end = Math.min(i, data.length);
+        if (end > runStart) {
+            out.write(data, runStart, end - runStart);
         }
         // A match may have run past the limit into the held-back bytes; keep only what is left.
         carry = i >= data.length ? new byte[0] : java.util.Arrays.copyOfRange(data, i, data.length);
