@@ -1,10 +1,7 @@
 package io.egressproxy.core.cases;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -26,25 +23,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class HostHeaderAgreementTest {
     private static CaseBed bed;
 
-    @BeforeAll
-    static void start() throws Exception {
-        bed = CaseBed.start();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        bed.close();
-    }
-
-    @BeforeEach
-    void reset() throws Exception {
-        bed.reset();
-    }
-
-    @AfterEach
-    void proxyStillServesControlRequest() throws Exception {
-        bed.assertServesControlRequest();
-    }
+    @RegisterExtension
+    static final CaseBedExtension BED = new CaseBedExtension(started -> bed = started);
 
     static Stream<Arguments> inputs() {
         String agree = "they must agree";

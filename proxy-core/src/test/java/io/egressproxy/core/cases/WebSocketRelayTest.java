@@ -1,10 +1,7 @@
 package io.egressproxy.core.cases;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Timeout;
 
 import java.nio.charset.StandardCharsets;
@@ -27,25 +24,8 @@ class WebSocketRelayTest {
     private static final byte[] MASK = {0x37, (byte) 0xfa, 0x21, 0x3d};
     private static CaseBed bed;
 
-    @BeforeAll
-    static void start() throws Exception {
-        bed = CaseBed.start();
-    }
-
-    @AfterAll
-    static void stop() throws Exception {
-        bed.close();
-    }
-
-    @BeforeEach
-    void reset() throws Exception {
-        bed.reset();
-    }
-
-    @AfterEach
-    void proxyStillServesControlRequest() throws Exception {
-        bed.assertServesControlRequest();
-    }
+    @RegisterExtension
+    static final CaseBedExtension BED = new CaseBedExtension(started -> bed = started);
 
     private static String handshake(String target, String host) {
         return "GET " + target + " HTTP/1.1\r\nHost: " + host + "\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n"
