@@ -17,6 +17,9 @@ import java.util.HexFormat;
  * owner-only file on first start. Compared in constant time. Immutable.
  */
 public final class AdminToken {
+    /** Whether the default file system has POSIX permissions (owner-only files); elsewhere the directory's rights apply. */
+    static final boolean POSIX = java.nio.file.FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
+
     private final byte[] value;
 
     private AdminToken(String value) {
@@ -33,9 +36,11 @@ public final class AdminToken {
                 new SecureRandom().nextBytes(random);
                 String token = HexFormat.of().formatHex(random);
                 try {
-                    Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-                } catch (UnsupportedOperationException e) {
-                    Files.createFile(file);
+                    if (POSIX) {
+                        Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+                    } else {
+                        Files.createFile(file);
+                    }
                 } catch (FileAlreadyExistsException e) {
                     return read(file);
                 }
@@ -49,18 +54,14 @@ public final class AdminToken {
     }
 
     private static void warnIfShared(Path file) throws IOException {
-        if (!Files.exists(file)) {
+        if (!POSIX || !Files.exists(file)) {
             return;
         }
-        try {
-            var perms = Files.getPosixFilePermissions(file);
-            if (perms.stream().anyMatch(p -> p.name().startsWith("GROUP") || p.name().startsWith("OTHERS"))) {
-                org.slf4j.LoggerFactory.getLogger(AdminToken.class).warn(
-                        "admin token file {} is readable by others ({}); anyone who reads it controls the proxy: chmod 600 it",
-                        file, PosixFilePermissions.toString(perms));
-            }
-        } catch (UnsupportedOperationException e) {
-            // not POSIX
+        var perms = Files.getPosixFilePermissions(file);
+        if (perms.stream().anyMatch(p -> p.name().startsWith("GROUP") || p.name().startsWith("OTHERS"))) {
+            org.slf4j.LoggerFactory.getLogger(AdminToken.class).warn(
+                    "admin token file {} is readable by others ({}); anyone who reads it controls the proxy: chmod 600 it",
+                    file, PosixFilePermissions.toString(perms));
         }
     }
 

@@ -247,10 +247,8 @@ public final class PolicyStore {
         try {
             Files.createDirectories(stateFile.toAbsolutePath().getParent());
             Path temp = Files.createTempFile(stateFile.toAbsolutePath().getParent(), ".state", ".tmp");
-            try {
-                Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rw-------"));
-            } catch (UnsupportedOperationException e) {
-                // not POSIX; the directory's permissions apply
+            if (java.nio.file.FileSystems.getDefault().supportedFileAttributeViews().contains("posix")) {
+                Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rw-------")); // it holds tokens
             }
             JSON.writeValue(temp.toFile(), persisted);
             try {
