@@ -12,6 +12,7 @@ import java.util.List;
 /** {@link ProxyAdmin} over the admin API's HTTP endpoints. Thread-safe (as {@link AdminClient} is). */
 public final class AdminApi implements ProxyAdmin {
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
     private final AdminClient client;
 
     public AdminApi(AdminClient client) {
@@ -20,8 +21,14 @@ public final class AdminApi implements ProxyAdmin {
 
     @Override
     public void register(String sandbox, List<String> allow, List<String> block) throws IOException, InterruptedException {
-        client.post("v1/sandboxes", body(sandbox).put("ephemeral", true).toString());
-        client.post("v1/policy/default", body(sandbox).put("policy", "deny").put("ephemeral", true).toString());
+        // The admin API rejects fields a call does not take (issue 7, found against a real proxy):
+        // /v1/sandboxes takes "name", /v1/policy/* take "sandbox".
+        // The proxy registers a sandbox only with a token or source addresses. Its clients are
+        // recognised by the per-sandbox listener instead (opened later, the only thing they can
+        // reach), so it gets a random token that is never stored or shown to anyone.
+        client.post("v1/sandboxes", named(sandbox).put("token", randomToken()).put("ephemeral", true).toString());
+        client.post("v1/policy/default", JSON.createObjectNode().put("sandbox", sandbox).put("policy", "deny")
+                .put("ephemeral", true).toString());
         if (!allow.isEmpty()) {
             client.post("v1/policy/allow", patterns(sandbox, allow).toString());
         }
@@ -32,7 +39,8 @@ public final class AdminApi implements ProxyAdmin {
 
     @Override
     public void unregister(String sandbox) throws IOException, InterruptedException {
-        ignoreNotFound(() -> client.post("v1/sandboxes/remove", body(sandbox).toString()));
+        // registered as ephemeral, so removed as ephemeral: the proxy's state file is not touched
+        ignoreNotFound(() -> client.post("v1/sandboxes/remove", named(sandbox).put("ephemeral", true).toString()));
     }
 
     @Override
@@ -69,8 +77,14 @@ public final class AdminApi implements ProxyAdmin {
         return out;
     }
 
-    private static ObjectNode body(String sandbox) {
-        return JSON.createObjectNode().put("name", sandbox).put("sandbox", sandbox);
+    private static String randomToken() {
+        byte[] bytes = new byte[32];
+        RANDOM.nextBytes(bytes);
+        return java.util.HexFormat.of().formatHex(bytes);
+    }
+
+    private static ObjectNode named(String sandbox) {
+        return JSON.createObjectNode().put("name", sandbox);
     }
 
     private static ObjectNode patterns(String sandbox, List<String> patterns) {

@@ -38,9 +38,12 @@ final class ContainerRuntime implements SandboxRuntime {
         addFirewallRules(name, subnet.gateway(), port, rollback);
 
         Map<String, String> env = SandboxEnvironment.build("host.docker.internal", port, ctx.placeholders(), spec.env());
+        // Recorded before `docker run`: it can fail after creating the container (found on a real
+        // engine: an image without /bin/sh leaves it in state Created), and that one must go too.
+        // The undo removes whatever carries the sandbox's label, so it is fine if none was created.
+        rollback.created("container " + name, () -> removeContainers(name));
         docker.run(DockerArgs.run(spec, subnet.gateway(), env, ctx.caFile().toString(),
                 ctx.jar() == null ? null : ctx.jar().toString()));
-        rollback.created("container " + name, () -> docker.run(DockerArgs.removeContainers(List.of(name))));
         docker.run(DockerArgs.installCa(name));
 
         if (!spec.bridges().isEmpty()) {
@@ -73,6 +76,14 @@ final class ContainerRuntime implements SandboxRuntime {
         rollback.created("firewall rules for " + name, () -> removeFirewallRules(name));
         for (List<String> rule : FirewallArgs.add(name, gateway, port)) {
             ctx.docker().run(rule);
+        }
+    }
+
+    /** Removes the sandbox's containers (found by label), running or not; none is fine. */
+    private void removeContainers(String name) throws DockerException {
+        List<String> containers = LaunchContext.lines(ctx.docker().run(DockerArgs.containersOf(name)));
+        if (!containers.isEmpty()) {
+            ctx.docker().run(DockerArgs.removeContainers(containers));
         }
     }
 
@@ -120,10 +131,7 @@ final class ContainerRuntime implements SandboxRuntime {
     @Override
     public void remove(String name) throws Exception {
         Docker docker = ctx.docker();
-        List<String> containers = LaunchContext.lines(docker.run(DockerArgs.containersOf(name)));
-        if (!containers.isEmpty()) {
-            docker.run(DockerArgs.removeContainers(containers));
-        }
+        removeContainers(name);
         List<String> networks = LaunchContext.lines(docker.run(DockerArgs.networksOf(name)));
         if (!networks.isEmpty()) {
             docker.run(DockerArgs.removeNetworks(networks));

@@ -126,9 +126,10 @@ class FakeDockerSandboxCliTest {
         assertThat(calls.get(6)).startsWith("sandbox exec -d -e HTTP_PROXY=http://host.docker.internal:40001 ")
                 .endsWith(" agent claude --continue");
 
-        assertThat(adminCalls).containsExactly(
-                "POST /v1/sandboxes {\"name\":\"agent\",\"sandbox\":\"agent\",\"ephemeral\":true}",
-                "POST /v1/policy/default {\"name\":\"agent\",\"sandbox\":\"agent\",\"policy\":\"deny\",\"ephemeral\":true}",
+        assertThat(adminCalls.stream().map(c -> c.replaceAll("\"token\":\"[0-9a-f]{64}\"", "\"token\":\"RANDOM\"")).toList())
+                .containsExactly(
+                "POST /v1/sandboxes {\"name\":\"agent\",\"token\":\"RANDOM\",\"ephemeral\":true}",
+                "POST /v1/policy/default {\"sandbox\":\"agent\",\"policy\":\"deny\",\"ephemeral\":true}",
                 "POST /v1/policy/allow {\"sandbox\":\"agent\",\"ephemeral\":true,\"patterns\":[\"localhost:8080\"]}",
                 "POST /v1/policy/block {\"sandbox\":\"agent\",\"ephemeral\":true,\"patterns\":[\"evil.example\"]}",
                 "POST /v1/listeners {\"sandbox\":\"agent\",\"listen\":\"127.0.0.1:0\"}");
@@ -142,7 +143,7 @@ class FakeDockerSandboxCliTest {
         assertThat(rm.code).as(rm.err).isZero();
         assertThat(dockerCalls()).last().isEqualTo("sandbox rm agent");
         assertThat(adminCalls).containsExactly("POST /v1/listeners/remove {\"sandbox\":\"agent\"}",
-                "POST /v1/sandboxes/remove {\"name\":\"agent\",\"sandbox\":\"agent\"}");
+                "POST /v1/sandboxes/remove {\"name\":\"agent\",\"ephemeral\":true}");
         assertThat(cli("sandbox", "rm", "agent").code).as("removing again is fine").isZero();
     }
 
@@ -157,7 +158,7 @@ class FakeDockerSandboxCliTest {
         assertThat(dockerCalls()).containsExactly("sandbox create --name agent -t agent-image:1 shell " + dir,
                 "sandbox network proxy agent --policy deny --allow-host localhost:40001", "sandbox rm agent");
         assertThat(adminCalls).endsWith("POST /v1/listeners/remove {\"sandbox\":\"agent\"}",
-                "POST /v1/sandboxes/remove {\"name\":\"agent\",\"sandbox\":\"agent\"}");
+                "POST /v1/sandboxes/remove {\"name\":\"agent\",\"ephemeral\":true}");
         assertThat(dir.resolve("state/agent.properties")).doesNotExist();
     }
 }

@@ -23,11 +23,24 @@ final class RecordingDocker implements Docker {
         return this;
     }
 
+    private final java.util.Map<String, String[]> answersAfter = new java.util.LinkedHashMap<>();
+
+    /** Once a command starting with {@code trigger} has run, commands starting with {@code prefix} print {@code output}. */
+    RecordingDocker answerAfter(String trigger, String prefix, String output) {
+        answersAfter.put(trigger, new String[]{prefix, output});
+        return this;
+    }
+
     @Override
     public String run(List<String> argv, byte[] stdin) throws DockerException {
         String line = String.join(" ", argv);
         calls.add(line);
         log.add(line);
+        answersAfter.forEach((trigger, answer) -> {
+            if (line.startsWith(trigger)) {
+                answers.put(answer[0], answer[1]);
+            }
+        });
         if (fails.test(line)) {
             throw new DockerException(argv, 125, "boom\n");
         }

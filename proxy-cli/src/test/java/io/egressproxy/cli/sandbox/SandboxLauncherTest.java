@@ -71,8 +71,21 @@ class SandboxLauncherTest {
     }
 
     @Test
+    void aContainerThatDockerRunCreatedBeforeFailingIsRemovedToo() throws Exception {
+        // as on a real engine with an image that has no /bin/sh: created, then "exec: /bin/sh: not found"
+        RecordingDocker docker = docker(line -> line.startsWith("docker run"))
+                .answerAfter("docker run", "docker ps -aq --filter label=io.egressproxy.sandbox=agent", "c0ffee\n");
+        assertThatThrownBy(() -> launcher(docker, null).run(spec(SandboxRuntimeKind.DOCKER)))
+                .isInstanceOf(SandboxLauncher.LaunchException.class)
+                .hasMessageContaining("everything created for it was removed again");
+        assertThat(log).contains("docker rm -f c0ffee");
+        assertThat(err.toString()).contains("removed container agent");
+    }
+
+    @Test
     void containerFailureRemovesWhatWasCreatedNewestFirst() throws Exception {
-        RecordingDocker docker = docker(line -> line.startsWith("docker exec -u 0"));
+        RecordingDocker docker = docker(line -> line.startsWith("docker exec -u 0"))
+                .answerAfter("docker run", "docker ps -aq --filter label=io.egressproxy.sandbox=agent", "c0ffee\n");
         assertThatThrownBy(() -> launcher(docker, null).run(spec(SandboxRuntimeKind.DOCKER)))
                 .isInstanceOf(SandboxLauncher.LaunchException.class)
                 .hasMessageContaining("`docker exec -u 0 agent /bin/sh -c")
@@ -80,7 +93,8 @@ class SandboxLauncherTest {
                 .hasMessageContaining("everything created for it was removed again");
         List<String> after = log.subList(log.indexOf(log.stream().filter(l -> l.startsWith("docker exec -u 0")).findFirst().orElseThrow()) + 1, log.size());
         assertThat(after).extracting(l -> l.replaceAll(" -i ep-\\S+.*", "")).containsExactly(
-                "docker rm -f agent",
+                "docker ps -aq --filter label=io.egressproxy.sandbox=agent",
+                "docker rm -f c0ffee",
                 "probe iptables -w 5 -S INPUT",
                 "iptables -w 5 -S INPUT",
                 "iptables -w 5 -D INPUT",
