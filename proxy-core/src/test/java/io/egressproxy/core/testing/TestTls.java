@@ -42,6 +42,25 @@ public final class TestTls {
         return file;
     }
 
+    /**
+     * Writes a certificate for {@code host} (with its chain) and its PKCS#8 key as PEM files, for
+     * servers outside the JVM such as {@code openssl s_server}.
+     */
+    public void writeServerPem(String host, Path certFile, Path keyFile) throws Exception {
+        LeafCertificate leaf = leaves.leafFor(host).get(30, TimeUnit.SECONDS);
+        StringBuilder chain = new StringBuilder();
+        for (java.security.cert.X509Certificate cert : leaf.chain()) {
+            chain.append(pem("CERTIFICATE", cert.getEncoded()));
+        }
+        Files.writeString(certFile, chain, StandardCharsets.US_ASCII);
+        Files.writeString(keyFile, pem("PRIVATE KEY", leaf.key().getEncoded()), StandardCharsets.US_ASCII);
+    }
+
+    private static String pem(String type, byte[] der) {
+        String body = java.util.Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der);
+        return "-----BEGIN " + type + "-----\n" + body + "\n-----END " + type + "-----\n";
+    }
+
     public CertificateAuthority ca() {
         return ca;
     }
