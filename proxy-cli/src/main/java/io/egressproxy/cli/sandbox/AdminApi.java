@@ -68,12 +68,15 @@ public final class AdminApi implements ProxyAdmin {
     @Override
     public List<Decision> decisions(String sandbox) throws IOException, InterruptedException {
         List<Decision> out = new ArrayList<>();
-        for (JsonNode d : JSON.readTree(client.get("v1/decisions")).path("decisions")) {
+        String query = "v1/decisions?sandbox=" + java.net.URLEncoder.encode(sandbox, java.nio.charset.StandardCharsets.UTF_8);
+        for (JsonNode d : JSON.readTree(client.get(query)).path("decisions")) {
+            // checked again: an older proxy ignores the filter
             if (sandbox.equals(d.path("sandbox").asText())) {
-                out.add(new Decision(d.path("at").asText(""), sandbox, d.path("target").asText(""),
-                        d.path("decision").asText(""), d.path("reason").asText("")));
+                out.add(new Decision(d.path("at").asText(""), sandbox, d.path("method").asText("-"), d.path("target").asText(""),
+                        d.path("decision").asText(""), d.path("status").asInt(0), d.path("reason").asText("")));
             }
         }
+        java.util.Collections.reverse(out); // the proxy answers newest first; a log reads oldest first
         return out;
     }
 

@@ -43,7 +43,7 @@ final class ContainerRuntime implements SandboxRuntime {
         // The undo removes whatever carries the sandbox's label, so it is fine if none was created.
         rollback.created("container " + name, () -> removeContainers(name));
         docker.run(DockerArgs.run(spec, subnet.gateway(), env, ctx.caFile().toString(),
-                ctx.jar() == null ? null : ctx.jar().toString()));
+                ctx.trustStore().toString(), ctx.jar() == null ? null : ctx.jar().toString()));
         docker.run(DockerArgs.installCa(name));
 
         if (!spec.bridges().isEmpty()) {

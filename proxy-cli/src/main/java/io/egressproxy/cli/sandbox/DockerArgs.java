@@ -64,9 +64,11 @@ public final class DockerArgs {
      * once the CA is trusted and the bridges run).
      *
      * @param caFile host path of the CA certificate, mounted read-only at {@link SandboxEnvironment#CA_FILE}
+     * @param trustStore host path of the Java trust store, mounted read-only at {@link SandboxEnvironment#JAVA_TRUST_STORE}
      * @param jar    host path of the egress-proxy jar, mounted for the bridge; null = not mounted
      */
-    public static List<String> run(SandboxSpec spec, String gateway, Map<String, String> env, String caFile, String jar) {
+    public static List<String> run(SandboxSpec spec, String gateway, Map<String, String> env, String caFile,
+                                   String trustStore, String jar) {
         List<String> argv = new ArrayList<>(List.of("docker", "run", "-d", "--name", spec.name(), "--hostname", spec.name(),
                 "--network", networkName(spec.name()), "--add-host", "host.docker.internal:" + gateway));
         argv.addAll(Labels.args(spec.name()));
@@ -76,6 +78,8 @@ public final class DockerArgs {
         });
         argv.add("-v");
         argv.add(caFile + ":" + SandboxEnvironment.CA_FILE + ":ro");
+        argv.add("-v");
+        argv.add(trustStore + ":" + SandboxEnvironment.JAVA_TRUST_STORE + ":ro");
         if (jar != null) {
             argv.add("-v");
             argv.add(jar + ":" + JAR_IN_CONTAINER + ":ro");

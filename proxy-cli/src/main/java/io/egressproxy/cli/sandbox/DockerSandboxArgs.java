@@ -58,6 +58,13 @@ public final class DockerSandboxArgs {
         return exec(sandbox, "-i", true, Map.of(), List.of("sh", "-c", SandboxEnvironment.CA_INSTALL_SCRIPT));
     }
 
+    /** Writes the Java trust store from stdin to {@link SandboxEnvironment#JAVA_TRUST_STORE}, readable by all. */
+    public static List<String> copyTrustStore(String sandbox) {
+        String file = SandboxEnvironment.JAVA_TRUST_STORE;
+        return exec(sandbox, "-i", true, Map.of(), List.of("sh", "-c",
+                "mkdir -p " + file.substring(0, file.lastIndexOf('/')) + " && cat > " + file + " && chmod 644 " + file));
+    }
+
     /** Exits 0 when the image has a JVM on PATH. */
     public static List<String> hasJava(String sandbox) {
         return exec(sandbox, null, false, Map.of(), List.of("sh", "-c", "command -v java"));

@@ -4,7 +4,6 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.egressproxy.core.admin.AdminClient;
 import io.egressproxy.core.admin.AdminToken;
-import io.egressproxy.core.config.CredentialSettings;
 import io.egressproxy.core.config.ProxyConfigs;
 import io.egressproxy.core.config.ProxySettings;
 import io.egressproxy.core.tls.CertificateAuthority;
@@ -13,7 +12,6 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -24,14 +22,13 @@ import java.util.Map;
  */
 public final class LauncherSetup {
     private final Path configFile;
-    private final Config config;
     private final ProxySettings settings;
 
     /** {@code configFile} null: conf/proxy.conf when it exists, else the defaults (as the other CLI commands do). */
     public LauncherSetup(Path configFile) {
         this.configFile = configFile != null ? configFile
                 : Files.exists(Path.of("conf/proxy.conf")) ? Path.of("conf/proxy.conf") : null;
-        this.config = this.configFile == null ? ProxyConfigs.withDefaults(ConfigFactory.empty()) : ProxyConfigs.load(this.configFile);
+        Config config = this.configFile == null ? ProxyConfigs.withDefaults(ConfigFactory.empty()) : ProxyConfigs.load(this.configFile);
         this.settings = ProxySettings.from(config);
     }
 
@@ -66,17 +63,14 @@ public final class LauncherSetup {
         return ca.certificatePath();
     }
 
-    /** API-key variable → placeholder for each credential rule that reads {@code env} and whose secret is set. */
+    /** Variable → placeholder for each active credential rule (see {@link CredentialPlaceholders}). */
     public Map<String, String> placeholders() {
-        Map<String, String> out = new LinkedHashMap<>();
-        List<? extends Config> items = config.getConfigList("egress-proxy.credentials");
-        List<CredentialSettings> rules = settings.credentials();
-        for (int i = 0; i < items.size() && i < rules.size(); i++) {
-            if (items.get(i).hasPath("env") && rules.get(i).secret() != null) {
-                out.put(items.get(i).getString("env"), rules.get(i).placeholder());
-            }
-        }
-        return out;
+        return CredentialPlaceholders.variables(settings.credentials());
+    }
+
+    /** What to tell the user about active credential rules that name no variable. */
+    public List<String> placeholderWarnings() {
+        return CredentialPlaceholders.warnings(settings.credentials());
     }
 
     /** The jar this command runs from, or null when it runs from a class directory (tests, IDE). */

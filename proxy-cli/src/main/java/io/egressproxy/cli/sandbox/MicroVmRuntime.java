@@ -38,6 +38,7 @@ final class MicroVmRuntime implements SandboxRuntime {
         rollback.created("docker sandbox " + name, () -> ctx.docker().run(DockerSandboxArgs.remove(name)));
         ctx.docker().run(DockerSandboxArgs.denyAllButProxy(name, port));
         ctx.docker().run(DockerSandboxArgs.installCa(name), Files.readAllBytes(ctx.caFile()));
+        ctx.docker().run(DockerSandboxArgs.copyTrustStore(name), Files.readAllBytes(ctx.trustStore()));
 
         if (!spec.bridges().isEmpty()) {
             startBridges(spec, port);

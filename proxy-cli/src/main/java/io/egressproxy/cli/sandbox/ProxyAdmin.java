@@ -8,8 +8,8 @@ import java.util.List;
  * substitute a recording fake. Calls are sequential, from the command's thread.
  */
 public interface ProxyAdmin {
-    /** One entry of {@code GET /v1/decisions}. */
-    record Decision(String at, String sandbox, String target, String decision, String reason) {
+    /** One entry of {@code GET /v1/decisions}; {@code status} 0 = none (an approval outcome). */
+    record Decision(String at, String sandbox, String method, String target, String decision, int status, String reason) {
     }
 
     /** Registers the sandbox, default-deny, with its allow and block lists (never persisted: the sandbox is temporary). */

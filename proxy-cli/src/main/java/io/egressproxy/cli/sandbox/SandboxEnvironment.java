@@ -6,13 +6,15 @@ import java.util.Map;
 
 /**
  * The environment a sandbox gets so that common runtimes use the proxy and trust its CA: the proxy
- * variables in both cases, Node's opt-in, Java's proxy properties, the CA paths for OpenSSL, Python
- * and Node, and placeholder values for the API keys the proxy adds. Pure functions; the paths are
+ * variables in both cases, Node's opt-in, Java's proxy properties and trust store, the CA paths for
+ * OpenSSL, Python and Node, and placeholder values for the API keys the proxy adds. Pure functions; the paths are
  * inside the sandbox.
  */
 public final class SandboxEnvironment {
     /** Where the CA certificate is (mounted or written) inside the sandbox; update-ca-certificates picks up *.crt here. */
     public static final String CA_FILE = "/usr/local/share/ca-certificates/egress-proxy.crt";
+    /** Where the Java trust store ({@link JavaTrustStore}: the JDK's CAs plus the proxy's) is inside the sandbox. */
+    public static final String JAVA_TRUST_STORE = "/opt/egress-proxy/truststore.p12";
     /** The system bundle, which {@link #CA_INSTALL_SCRIPT} makes sure holds the CA. */
     public static final String SYSTEM_BUNDLE = "/etc/ssl/certs/ca-certificates.crt";
     /** Never sent through the proxy: the sandbox's own loopback. */
@@ -51,7 +53,10 @@ public final class SandboxEnvironment {
         env.put("NODE_USE_ENV_PROXY", "1");
         env.put("JAVA_TOOL_OPTIONS", "-Dhttp.proxyHost=" + proxyHost + " -Dhttp.proxyPort=" + proxyPort
                 + " -Dhttps.proxyHost=" + proxyHost + " -Dhttps.proxyPort=" + proxyPort
-                + " -Dhttp.nonProxyHosts=localhost|127.0.0.1|[::1]");
+                + " -Dhttp.nonProxyHosts=localhost|127.0.0.1|[::1]"
+                // a JVM ignores the PEM bundles above; it trusts the proxy's CA only through its trust store
+                + " -Djavax.net.ssl.trustStore=" + JAVA_TRUST_STORE + " -Djavax.net.ssl.trustStoreType=PKCS12"
+                + " -Djavax.net.ssl.trustStorePassword=" + JavaTrustStore.PASSWORD);
         env.put("NODE_EXTRA_CA_CERTS", CA_FILE);
         env.put("SSL_CERT_FILE", SYSTEM_BUNDLE);
         env.put("REQUESTS_CA_BUNDLE", SYSTEM_BUNDLE);

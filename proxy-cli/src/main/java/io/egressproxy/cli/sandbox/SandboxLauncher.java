@@ -24,7 +24,10 @@ public final class SandboxLauncher {
         this.ctx = ctx;
     }
 
-    /** Creates the sandbox, then attaches to its command (returning its exit code) or returns 0 with {@code --detach}. */
+    /**
+     * Creates the sandbox, then attaches to its command (returning its exit code) or returns 0 with
+     * {@code --detach}. Either way the sandbox stays until {@code sandbox rm}.
+     */
     public int run(SandboxSpec spec) throws Exception {
         SandboxRuntime runtime = runtime(spec.runtime());
         String name = spec.name();
@@ -51,7 +54,13 @@ public final class SandboxLauncher {
             ctx.out().flush();
             return 0;
         }
-        return runtime.enter(name, spec.command(), false);
+        int exit = runtime.enter(name, spec.command(), false);
+        // The sandbox outlives its command, as a workspace should (state, bridges, a second shell);
+        // say so, since `docker run` users expect the container to stop with it.
+        ctx.err().println("sandbox " + name + " is still running (command exited with " + exit + "); attach again with"
+                + " `egress-proxy sandbox exec " + name + " -- sh`, remove it with `egress-proxy sandbox rm " + name + "`");
+        ctx.err().flush();
+        return exit;
     }
 
     /** Runs a command in a running sandbox, attached. */

@@ -8,8 +8,12 @@ import picocli.CommandLine.Spec;
 
 import java.util.concurrent.Callable;
 
-/** {@code egress-proxy sandbox logs NAME}: the proxy's recent decisions about this sandbox, with reasons. */
-@Command(name = "logs", mixinStandardHelpOptions = true, description = "The proxy's recent decisions about a sandbox (denials, approvals), with reasons.")
+/**
+ * {@code egress-proxy sandbox logs NAME}: the proxy's recent decisions about this sandbox, oldest
+ * first, one line each: time, method, target (no query string), decision, status and reason.
+ */
+@Command(name = "logs", mixinStandardHelpOptions = true,
+        description = "The proxy's recent decisions about a sandbox (allowed, denied, failed, approvals), oldest first, with reasons.")
 public final class SandboxLogsCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -22,9 +26,16 @@ public final class SandboxLogsCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         LaunchContext ctx = options.context(spec, false, true);
         for (ProxyAdmin.Decision d : ctx.admin().decisions(name)) {
-            ctx.out().println(d.at() + " " + d.decision() + " " + d.target() + (d.reason().isEmpty() ? "" : " reason=" + d.reason()));
+            ctx.out().println(line(d));
         }
         ctx.out().flush();
         return 0;
+    }
+
+    /** {@code AT METHOD TARGET DECISION [status=N] [reason=…]}. */
+    static String line(ProxyAdmin.Decision d) {
+        return d.at() + " " + d.method() + " " + d.target() + " " + d.decision()
+                + (d.status() == 0 ? "" : " status=" + d.status())
+                + (d.reason().isEmpty() ? "" : " reason=" + d.reason());
     }
 }

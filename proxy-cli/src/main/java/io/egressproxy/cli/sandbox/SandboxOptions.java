@@ -46,13 +46,16 @@ public final class SandboxOptions {
         PrintWriter err = spec.commandLine().getErr();
         if (startProxy) {
             ProxySidecar.ensure(setup.adminBase(), setup.configFile(), stateDir, err);
+            setup.placeholderWarnings().forEach(err::println);
         }
+        Path caFile = startProxy ? setup.caFile() : null;
+        Path trustStore = caFile == null ? null : JavaTrustStore.write(caFile, stateDir.resolve("truststore.p12"));
         ProxyAdmin admin = needAdmin || ProxySidecar.healthy(setup.adminBase()) ? setup.admin() : null;
         if (admin == null) {
             err.println("the proxy is not running; skipping its listener and registration");
         }
         return new LaunchContext(new DockerCli(Duration.ofSeconds(dockerTimeout), docker), admin, out, err,
-                new SubnetPool(subnetPool, 24), startProxy ? setup.caFile() : null,
+                new SubnetPool(subnetPool, 24), caFile, trustStore,
                 jar != null ? jar : LauncherSetup.ownJar(), startProxy ? setup.placeholders() : java.util.Map.of(),
                 new SandboxStore(stateDir), System.console() != null);
     }

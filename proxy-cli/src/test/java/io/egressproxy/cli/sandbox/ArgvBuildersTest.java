@@ -32,7 +32,7 @@ class ArgvBuildersTest {
         Map<String, String> env = SandboxEnvironment.build("host.docker.internal", 40001,
                 Map.of("ANTHROPIC_API_KEY", "sk-ant-placeholder"), List.of("FOO=bar"));
         List<String> argv = DockerArgs.run(spec(List.of("/data:/data:ro"), Path.of("/w")), "10.213.4.1", env,
-                "/home/u/.egress-proxy/ca/ca.pem", "/opt/egress-proxy.jar");
+                "/home/u/.egress-proxy/ca/ca.pem", "/home/u/.egress-proxy/sandboxes/truststore.p12", "/opt/egress-proxy.jar");
         assertThat(argv).startsWith("docker", "run", "-d", "--name", "agent", "--hostname", "agent",
                 "--network", "egress-proxy-agent", "--add-host", "host.docker.internal:10.213.4.1",
                 "--label", "io.egressproxy.sandbox=agent", "--label", "io.egressproxy.runtime=docker");
@@ -49,12 +49,16 @@ class ArgvBuildersTest {
                 .containsSequence("-e", "ANTHROPIC_API_KEY=sk-ant-placeholder")
                 .containsSequence("-e", "FOO=bar")
                 .containsSequence("-v", "/home/u/.egress-proxy/ca/ca.pem:/usr/local/share/ca-certificates/egress-proxy.crt:ro")
+                .containsSequence("-v", "/home/u/.egress-proxy/sandboxes/truststore.p12:/opt/egress-proxy/truststore.p12:ro")
                 .containsSequence("-v", "/opt/egress-proxy.jar:/opt/egress-proxy/egress-proxy.jar:ro")
                 .containsSequence("-v", "/data:/data:ro")
                 .containsSequence("-v", "/w:/workspace", "-w", "/workspace")
                 .endsWith("--entrypoint", "/bin/sh", "busybox:latest", "-c", DockerArgs.KEEP_ALIVE);
         assertThat(env.get("JAVA_TOOL_OPTIONS")).contains("-Dhttp.proxyHost=host.docker.internal", "-Dhttp.proxyPort=40001",
-                "-Dhttps.proxyHost=host.docker.internal", "-Dhttps.proxyPort=40001");
+                "-Dhttps.proxyHost=host.docker.internal", "-Dhttps.proxyPort=40001",
+                // a JVM reads neither SSL_CERT_FILE nor the system bundle: it trusts the CA through this store
+                "-Djavax.net.ssl.trustStore=/opt/egress-proxy/truststore.p12", "-Djavax.net.ssl.trustStoreType=PKCS12",
+                "-Djavax.net.ssl.trustStorePassword=changeit");
     }
 
     @Test
@@ -63,9 +67,9 @@ class ArgvBuildersTest {
     }
 
     @Test
-    void runWithoutJarOrWorkspaceMountsOnlyTheCa() {
-        List<String> argv = DockerArgs.run(spec(List.of(), null), "10.213.4.1", Map.of(), "/ca.pem", null);
-        assertThat(argv.stream().filter("-v"::equals)).hasSize(1);
+    void runWithoutJarOrWorkspaceMountsOnlyTheCaAndTrustStore() {
+        List<String> argv = DockerArgs.run(spec(List.of(), null), "10.213.4.1", Map.of(), "/ca.pem", "/ts.p12", null);
+        assertThat(argv.stream().filter("-v"::equals)).hasSize(2);
         assertThat(argv).doesNotContain("-w");
     }
 
@@ -99,6 +103,9 @@ class ArgvBuildersTest {
         assertThat(DockerSandboxArgs.exec("agent", "-it", false, Map.of("A", "1"), List.of("claude")))
                 .containsExactly("docker", "sandbox", "exec", "-it", "-e", "A=1", "agent", "claude");
         assertThat(DockerSandboxArgs.installCa("agent")).startsWith("docker", "sandbox", "exec", "-i", "-u", "root", "agent", "sh", "-c");
+        assertThat(DockerSandboxArgs.copyTrustStore("agent")).containsExactly("docker", "sandbox", "exec", "-i", "-u", "root",
+                "agent", "sh", "-c", "mkdir -p /opt/egress-proxy && cat > /opt/egress-proxy/truststore.p12"
+                        + " && chmod 644 /opt/egress-proxy/truststore.p12");
         assertThat(DockerSandboxArgs.hasJava("agent")).containsExactly("docker", "sandbox", "exec", "agent", "sh", "-c", "command -v java");
         assertThat(DockerSandboxArgs.copyJar("agent")).containsExactly("docker", "sandbox", "exec", "-i", "agent", "sh", "-c",
                 "mkdir -p /tmp/egress-proxy && cat > /tmp/egress-proxy/egress-proxy.jar");

@@ -112,18 +112,23 @@ class FakeDockerSandboxCliTest {
         assertThat(run.out.strip()).isEqualTo("agent");
 
         List<String> calls = dockerCalls();
-        assertThat(calls).hasSize(7);
+        assertThat(calls).hasSize(8);
         assertThat(calls.get(0)).isEqualTo("sandbox create --name agent -t agent-image:1 shell " + workspace);
         assertThat(calls.get(1)).isEqualTo("sandbox network proxy agent --policy deny --allow-host localhost:40001");
         assertThat(calls.get(2)).startsWith("sandbox exec -i -u root agent sh -c set -e").contains("update-ca-certificates");
         assertThat(Files.readString(dir.resolve("stdin.3"))).as("the CA went in on stdin").startsWith("-----BEGIN CERTIFICATE-----");
-        assertThat(calls.get(3)).isEqualTo("sandbox exec agent sh -c command -v java");
-        assertThat(calls.get(4)).isEqualTo("sandbox exec -i agent sh -c mkdir -p /tmp/egress-proxy && cat > /tmp/egress-proxy/egress-proxy.jar");
-        assertThat(Files.readString(dir.resolve("stdin.5"))).isEqualTo("not really a jar");
-        assertThat(calls.get(5)).startsWith("sandbox exec -d -e HTTP_PROXY=http://host.docker.internal:40001 ")
-                .contains("-e FOO=bar", "-e NODE_EXTRA_CA_CERTS=/usr/local/share/ca-certificates/egress-proxy.crt")
-                .endsWith("agent java -jar /tmp/egress-proxy/egress-proxy.jar bridge --route 127.0.0.1:54321=localhost:12434");
+        assertThat(calls.get(3)).isEqualTo("sandbox exec -i -u root agent sh -c mkdir -p /opt/egress-proxy"
+                + " && cat > /opt/egress-proxy/truststore.p12 && chmod 644 /opt/egress-proxy/truststore.p12");
+        java.security.KeyStore trustStore = java.security.KeyStore.getInstance(dir.resolve("stdin.4").toFile(), "changeit".toCharArray());
+        assertThat(trustStore.isCertificateEntry("egress-proxy-ca")).as("the Java trust store went in on stdin").isTrue();
+        assertThat(calls.get(4)).isEqualTo("sandbox exec agent sh -c command -v java");
+        assertThat(calls.get(5)).isEqualTo("sandbox exec -i agent sh -c mkdir -p /tmp/egress-proxy && cat > /tmp/egress-proxy/egress-proxy.jar");
+        assertThat(Files.readString(dir.resolve("stdin.6"))).isEqualTo("not really a jar");
         assertThat(calls.get(6)).startsWith("sandbox exec -d -e HTTP_PROXY=http://host.docker.internal:40001 ")
+                .contains("-e FOO=bar", "-e NODE_EXTRA_CA_CERTS=/usr/local/share/ca-certificates/egress-proxy.crt",
+                        "-Djavax.net.ssl.trustStore=/opt/egress-proxy/truststore.p12")
+                .endsWith("agent java -jar /tmp/egress-proxy/egress-proxy.jar bridge --route 127.0.0.1:54321=localhost:12434");
+        assertThat(calls.get(7)).startsWith("sandbox exec -d -e HTTP_PROXY=http://host.docker.internal:40001 ")
                 .endsWith(" agent claude --continue");
 
         assertThat(adminCalls.stream().map(c -> c.replaceAll("\"token\":\"[0-9a-f]{64}\"", "\"token\":\"RANDOM\"")).toList())

@@ -20,19 +20,13 @@ import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.SocketTimeoutException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The launcher against a real Docker engine (issue 7): starts its own {@code dockerd} (own data,
@@ -58,90 +52,27 @@ class RealDockerSandboxTest {
     private static final String PLACEHOLDER = "placeholder-value";
     private static final String KEY_VAR = "E2E_API_KEY";
 
+    private static RealDockerEngine engine;
     private static Path root;
-    private static Process dockerd;
     private static Path dockerWrapper;
-    private static String iptables;
 
     @BeforeAll
     static void startDockerd() throws Exception {
-        assumeTrue(isRoot(), "skipped: needs root (starts dockerd and adds iptables rules)");
-        Optional<String> dockerdBin = onPath("dockerd");
-        Optional<String> dockerBin = onPath("docker");
-        Optional<String> iptablesBin = onPath("iptables");
-        assumeTrue(dockerdBin.isPresent(), "skipped: dockerd is not installed (Debian: apt-get install docker.io)");
-        assumeTrue(dockerBin.isPresent(), "skipped: the docker client is not installed");
-        assumeTrue(iptablesBin.isPresent(), "skipped: iptables is not installed");
-        assumeTrue(Files.isExecutable(Path.of("/bin/busybox")), "skipped: /bin/busybox is missing (apt-get install busybox-static)");
-        iptables = iptablesBin.get();
-
-        root = Files.createTempDirectory("ep-dockerd");
-        Path sock = root.resolve("docker.sock");
-        List<String> argv = List.of(dockerdBin.get(), "--data-root", root.resolve("data").toString(),
-                "--exec-root", root.resolve("exec").toString(), "--host", "unix://" + sock,
-                "--pidfile", root.resolve("docker.pid").toString(), "--bridge=none", "--ip-forward=false",
-                "--ip-masq=false", "--iptables=false");
-        dockerd = new ProcessBuilder(argv).redirectErrorStream(true)
-                .redirectOutput(root.resolve("dockerd.log").toFile()).start();
-
-        // The launcher runs `docker` with this JVM's environment, which a test cannot change; the
-        // documented --docker FILE option points it at a wrapper that names our daemon instead.
-        Files.createDirectories(root.resolve("client"));
-        dockerWrapper = root.resolve("docker");
-        Files.writeString(dockerWrapper, "#!/bin/sh\nexport DOCKER_HOST='unix://" + sock + "'\nexport DOCKER_CONFIG='"
-                + root.resolve("client") + "'\nexec '" + dockerBin.get() + "' \"$@\"\n");
-        Files.setPosixFilePermissions(dockerWrapper, PosixFilePermissions.fromString("rwx------"));
-
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (run(List.of(dockerWrapper.toString(), "version", "--format", "{{.Server.Version}}")).code != 0) {
-            if (!dockerd.isAlive() || System.nanoTime() > deadline) {
-                throw new IllegalStateException("dockerd did not start; its log:\n" + Files.readString(root.resolve("dockerd.log")));
-            }
-            Thread.sleep(250);
-        }
-
+        engine = RealDockerEngine.start();
+        root = engine.root();
+        dockerWrapper = engine.dockerWrapper();
         // The image: a static busybox and the applets the launcher's scripts and this test use.
-        Path rootfs = root.resolve("rootfs");
-        Files.createDirectories(rootfs.resolve("bin"));
-        Files.createDirectories(rootfs.resolve("tmp"));
-        Files.createDirectories(rootfs.resolve("etc"));
-        Files.copy(Path.of("/bin/busybox"), rootfs.resolve("bin/busybox"));
-        for (String applet : List.of("sh", "nc", "cat", "env", "sleep", "ls", "printf", "grep", "sed", "mkdir", "echo",
-                "test", "wc", "head", "tr", "true", "false")) {
-            Files.createSymbolicLink(rootfs.resolve("bin/" + applet), Path.of("busybox"));
-        }
-        Result tar = run(List.of("tar", "-C", rootfs.toString(), "-cf", rootfs + ".tar", "."));
-        assertThat(tar.code).as(tar.err).isZero();
-        docker("import", "--change", "CMD [\"/bin/sh\"]", rootfs + ".tar", IMAGE);
-
+        engine.importImage(engine.busyboxRootfs("rootfs", List.of("sh", "nc", "cat", "env", "sleep", "ls", "printf", "grep",
+                "sed", "mkdir", "echo", "test", "wc", "head", "tr", "true", "false")), IMAGE, "[\"/bin/sh\"]");
         // An image without /bin/sh, which the launcher needs: `docker run` creates the container, then fails.
-        Path noShell = root.resolve("rootfs-no-shell");
-        Files.createDirectories(noShell.resolve("bin"));
-        Files.copy(Path.of("/bin/busybox"), noShell.resolve("bin/busybox"));
-        Result tar2 = run(List.of("tar", "-C", noShell.toString(), "-cf", noShell + ".tar", "."));
-        assertThat(tar2.code).as(tar2.err).isZero();
-        docker("import", "--change", "CMD [\"/bin/busybox\", \"sleep\", \"600\"]", noShell + ".tar", NO_SHELL_IMAGE);
+        engine.importImage(engine.busyboxRootfs("rootfs-no-shell", List.of()), NO_SHELL_IMAGE,
+                "[\"/bin/busybox\", \"sleep\", \"600\"]");
     }
 
     @AfterAll
     static void stopDockerd() throws Exception {
-        if (dockerd != null) {
-            dockerd.destroy(); // SIGTERM: dockerd stops containers, removes its bridges and unmounts
-            if (!dockerd.waitFor(30, TimeUnit.SECONDS)) {
-                dockerd.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-            }
-        }
-        if (root != null) {
-            // Anything dockerd left mounted under the temp dir (it should leave nothing).
-            for (String line : Files.readAllLines(Path.of("/proc/mounts"))) {
-                String mountPoint = line.split(" ")[1];
-                if (mountPoint.startsWith(root.toString())) {
-                    run(List.of("umount", "-l", mountPoint));
-                }
-            }
-            try (Stream<Path> walk = Files.walk(root)) {
-                walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+        if (engine != null) {
+            engine.close();
         }
     }
 
@@ -175,6 +106,10 @@ class RealDockerSandboxTest {
                 assertThat(docker("exec", name, "cat", "/etc/hosts")).containsPattern(gateway + "\\s+host.docker.internal");
                 assertThat(docker("exec", name, "cat", SandboxEnvironment.SYSTEM_BUNDLE))
                         .as("the CA is installed").isEqualTo(Files.readString(TestProxies.caDir().resolve("ca.pem")));
+                // a JVM would trust the CA through the mounted trust store that JAVA_TOOL_OPTIONS names
+                assertThat(env).contains("-Djavax.net.ssl.trustStore=" + SandboxEnvironment.JAVA_TRUST_STORE);
+                assertThat(docker("exec", "-u", "65534", name, "sh", "-c", "wc -c < " + SandboxEnvironment.JAVA_TRUST_STORE).strip())
+                        .as("readable by any user").isEqualTo(String.valueOf(Files.size(state.resolve("truststore.p12"))));
 
                 // (1) + (4): the allowed loopback origin, through the listener on the gateway; the
                 // container sends its placeholder, the origin gets the real key.
@@ -228,7 +163,7 @@ class RealDockerSandboxTest {
                 assertThat(docker("network", "ls", "-q", "--filter", "label=" + Labels.SANDBOX + "=" + name)).isBlank();
                 assertThat(docker("network", "ls", "--format", "{{.Name}}")).doesNotContain(DockerArgs.networkName(name));
                 assertThat(iptablesRules(name)).isEmpty();
-                assertThat(run(List.of("ip", "link", "show", DockerArgs.bridgeInterface(name))).code).isNotZero();
+                assertThat(run(List.of("ip", "link", "show", DockerArgs.bridgeInterface(name))).code()).isNotZero();
                 Cli lsAfter = cli(concat(List.of("sandbox", "ls"), common, List.of()));
                 assertThat(lsAfter.out).as("neither container nor registration is left").doesNotContain(name);
                 Cli again = cli(concat(List.of("sandbox", "rm", name), common, List.of()));
@@ -259,9 +194,9 @@ class RealDockerSandboxTest {
     }
 
     private static String credentials(int originPort) {
-        // secret wins over env for the proxy; env names the variable the launcher sets to the placeholder
+        // a literal secret names no variable: placeholder-env names the one the launcher sets to the placeholder
         return "egress-proxy.credentials = [ { name = t, hosts = [\"localhost:" + originPort + "\"], header = \"x-api-key\","
-                + " secret = \"" + SECRET + "\", env = \"" + KEY_VAR + "\", placeholder = \"" + PLACEHOLDER + "\","
+                + " secret = \"" + SECRET + "\", placeholder-env = \"" + KEY_VAR + "\", placeholder = \"" + PLACEHOLDER + "\","
                 + " allow-plain-http = true } ]";
     }
 
@@ -277,9 +212,9 @@ class RealDockerSandboxTest {
 
     /** Whether a TCP connection from the container to the gateway's port succeeds. */
     private static boolean connects(String container, String gateway, int port) throws Exception {
-        Result r = run(List.of(dockerWrapper.toString(), "exec", container, "sh", "-c",
+        RealDockerEngine.Result r = run(List.of(dockerWrapper.toString(), "exec", container, "sh", "-c",
                 "echo x | nc -w 3 " + gateway + " " + port + " >/dev/null"));
-        return r.code == 0;
+        return r.code() == 0;
     }
 
     private static boolean acceptedAny(ServerSocket service) throws IOException {
@@ -291,15 +226,8 @@ class RealDockerSandboxTest {
         }
     }
 
-    private List<String> iptablesRules(String name) throws Exception {
-        List<String> rules = new ArrayList<>();
-        for (String table : List.of("filter", "nat", "raw", "mangle")) {
-            Result r = run(List.of(iptables, "-w", "5", "-t", table, "-S"));
-            assertThat(r.code).as(r.err).isZero();
-            r.out.lines().filter(l -> l.contains(FirewallArgs.comment(name))
-                    || l.contains(DockerArgs.bridgeInterface(name))).forEach(rules::add);
-        }
-        return rules;
+    private static List<String> iptablesRules(String name) throws Exception {
+        return engine.iptablesRules(name);
     }
 
     private record Cli(int code, String out, String err) {
@@ -322,46 +250,11 @@ class RealDockerSandboxTest {
         return all;
     }
 
-    private record Result(int code, String out, String err) {
-    }
-
-    /** docker (our daemon) with these args; fails the test on a non-zero exit. */
     private static String docker(String... args) throws Exception {
-        List<String> argv = new ArrayList<>(List.of(dockerWrapper.toString()));
-        argv.addAll(List.of(args));
-        Result r = run(argv);
-        assertThat(r.code).as("%s: %s", argv, r.err).isZero();
-        return r.out;
+        return engine.docker(args);
     }
 
-    private static Result run(List<String> argv) throws Exception {
-        Path out = Files.createTempFile("ep-e2e", ".out");
-        Path err = Files.createTempFile("ep-e2e", ".err");
-        try {
-            Process p = new ProcessBuilder(argv).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-            if (!p.waitFor(60, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                throw new IllegalStateException(argv + " did not finish within 60s");
-            }
-            return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
-        } finally {
-            Files.deleteIfExists(out);
-            Files.deleteIfExists(err);
-        }
-    }
-
-    private static boolean isRoot() {
-        try {
-            return run(List.of("id", "-u")).out.strip().equals("0");
-        } catch (Exception e) {
-            return false;
-        }
-    }
-
-    private static Optional<String> onPath(String command) {
-        List<String> dirs = new ArrayList<>(List.of(System.getenv().getOrDefault("PATH", "").split(":")));
-        dirs.addAll(List.of("/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin", "/sbin", "/bin"));
-        return dirs.stream().filter(d -> !d.isEmpty()).map(d -> Path.of(d, command))
-                .filter(Files::isExecutable).map(Path::toString).findFirst();
+    private static RealDockerEngine.Result run(List<String> argv) throws Exception {
+        return RealDockerEngine.run(argv);
     }
 }

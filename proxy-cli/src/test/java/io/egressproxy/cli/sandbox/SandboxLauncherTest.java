@@ -27,7 +27,8 @@ class SandboxLauncherTest {
     private SandboxLauncher launcher(RecordingDocker docker, Path jar) throws Exception {
         Path ca = Files.writeString(dir.resolve("ca.pem"), "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n");
         return new SandboxLauncher(new LaunchContext(docker, new RecordingAdmin(log), new PrintWriter(new StringWriter(), true),
-                new PrintWriter(err, true), new SubnetPool("10.213.0.0/16", 24), ca, jar,
+                new PrintWriter(err, true), new SubnetPool("10.213.0.0/16", 24), ca,
+                Files.write(dir.resolve("truststore.p12"), new byte[]{1, 2, 3}), jar,
                 Map.of("ANTHROPIC_API_KEY", "placeholder"), new SandboxStore(dir.resolve("state")), false));
     }
 

@@ -38,7 +38,7 @@ import java.util.Map;
  * POST /v1/policy/{allow|block|bypass|remove}  {"patterns": [..], "sandbox": "name"?, "ephemeral": false?}
  * POST /v1/policy/default             {"policy": "allow|deny|ask", "sandbox": "name"?}
  * GET  /v1/sandboxes, POST /v1/sandboxes {"name", "token"?, "sources"?}, POST /v1/sandboxes/remove {"name"}
- * GET  /v1/decisions                  recent denials and approvals
+ * GET  /v1/decisions[?sandbox=NAME]    recent decisions (allowed, denied, failed, approvals), newest first
  * GET  /v1/approvals, POST /v1/approvals/{id} {"action": "allow|deny", "remember": false?}
  * GET  /v1/listeners, POST /v1/listeners {"sandbox", "listen"}, POST /v1/listeners/remove {"sandbox"}
  * POST /v1/reload                     re-read the config file
@@ -122,7 +122,10 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             return json(HttpResponseStatus.OK, Map.of("sandboxes", services.policy().sandboxNames()));
         }
         if (path.equals("/v1/decisions") && method.equals(HttpMethod.GET)) {
-            return json(HttpResponseStatus.OK, Map.of("decisions", services.events().decisions().recent()));
+            List<String> sandbox = uri.parameters().get("sandbox");
+            var decisions = services.events().decisions();
+            return json(HttpResponseStatus.OK, Map.of("decisions",
+                    sandbox == null ? decisions.recent() : decisions.recent(sandbox.get(0))));
         }
         if (path.equals("/v1/approvals") && method.equals(HttpMethod.GET)) {
             return json(HttpResponseStatus.OK, Map.of("pending", services.approvals().pending()));

@@ -144,7 +144,7 @@ public record ProxySettings(
         int index = 0;
         for (ConfigReader item : r.objects(path)) {
             item.onlyKeys(java.util.Set.of("name", "hosts", "header", "value", "headers", "secret", "env", "value-file",
-                    "placeholder", "allow-plain-http"));
+                    "placeholder", "placeholder-env", "allow-plain-http"));
             String name = item.has("name") ? item.string("name") : "credentials[" + index + "]";
             List<String> hosts = item.strings("hosts");
             if (hosts.isEmpty()) {
@@ -182,8 +182,15 @@ public record ProxySettings(
             }
             SecretReader.Result secret = SecretReader.read(item, "secret", "env", "value-file");
             String placeholder = item.has("placeholder") ? item.string("placeholder") : "egress-proxy-managed";
+            String placeholderEnv = item.has("placeholder-env") ? item.string("placeholder-env")
+                    : item.has("env") ? item.string("env") : null;
+            if (item.has("placeholder-env") && !placeholderEnv.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+                throw item.invalid("placeholder-env", "'" + placeholderEnv
+                        + "' is not an environment variable name (letters, digits and '_', not starting with a digit)");
+            }
             boolean plain = item.has("allow-plain-http") && item.bool("allow-plain-http");
-            rules.add(new CredentialSettings(name, hosts, headers, secret.secret(), secret.missingReason(), placeholder, plain));
+            rules.add(new CredentialSettings(name, hosts, headers, secret.secret(), secret.missingReason(), placeholder,
+                    placeholderEnv, plain));
             index++;
         }
         return rules;

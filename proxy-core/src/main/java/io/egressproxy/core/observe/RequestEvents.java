@@ -3,8 +3,9 @@ package io.egressproxy.core.observe;
 import java.time.Instant;
 
 /**
- * Where a finished request or tunnel is reported: the access log, the metrics, and (for denials and
- * would-be denials) the recent-decisions ring. One per running proxy; thread-safe.
+ * Where a finished request or tunnel is reported: the access log, the metrics, and the
+ * recent-decisions ring (allowed, denied and failed alike, so that {@code sandbox logs} shows what a
+ * sandbox did, not only what it was refused). One per running proxy; thread-safe.
  */
 public final class RequestEvents {
     private final ProxyMetrics metrics;
@@ -18,10 +19,8 @@ public final class RequestEvents {
     public void record(AccessRecord r) {
         AccessLog.record(r);
         metrics.record(r);
-        if (!"allow".equals(r.decision()) && !"error".equals(r.decision())) {
-            decisions.add(new DecisionLog.Entry(Instant.now().toString(), r.sandbox(), r.method(), r.target(), r.decision(),
-                    r.status(), r.rule(), r.reason()));
-        }
+        decisions.add(new DecisionLog.Entry(Instant.now().toString(), r.sandbox(), r.method(), r.target(), r.decision(),
+                r.status(), r.rule(), r.reason()));
     }
 
     /** An approval outcome (approved, denied, timed out), for the decisions ring. */

@@ -12,6 +12,7 @@ import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 /** Reading settings: defaults, overrides, and one clear message per kind of mistake. */
 @Timeout(30)
@@ -64,6 +65,7 @@ class ProxySettingsTest {
             "sandbox-misspelt-key.conf    | egress-proxy.sandboxes.alpha.alow | a sandbox takes allow,",
             "rule-misspelt-key.conf       | egress-proxy.policy.rules[0].method | unknown key; expected one of [host, methods, paths]",
             "credential-misspelt-key.conf | egress-proxy.credentials[0].allow-plain-htp | unknown key",
+            "credential-placeholder-env-not-a-name.conf | egress-proxy.credentials[0].placeholder-env | not an environment variable name",
     })
     void eachConfigMistakeNamesTheFileKeyAndExpectation(String file, String key, String expectation) {
         Path path = Path.of("src/test/resources/conf/invalid", file);
@@ -72,6 +74,21 @@ class ProxySettingsTest {
                 .hasMessageContaining(file)
                 .hasMessageContaining(key)
                 .hasMessageContaining(expectation == null ? "" : expectation);
+    }
+
+    @Test
+    void theSandboxPlaceholderVariableIsPlaceholderEnvElseEnvElseNone() {
+        ProxySettings settings = ProxySettings.from(ProxyConfigs.withDefaults(ConfigFactory.parseString(
+                "egress-proxy.credentials = ["
+                        + " { name = literal-named, hosts = [a.example], header = x-k, secret = s1, placeholder-env = A_KEY },"
+                        + " { name = from-env, hosts = [b.example], header = x-k, env = B_KEY_UNSET_7 },"
+                        + " { name = env-overridden, hosts = [c.example], header = x-k, env = C_KEY_UNSET_7, placeholder-env = C_KEY },"
+                        + " { name = literal-unnamed, hosts = [d.example], header = x-k, secret = s2 } ]")));
+        assertThat(settings.credentials()).extracting(CredentialSettings::name, CredentialSettings::placeholderEnv)
+                .containsExactly(tuple("literal-named", "A_KEY"),
+                        tuple("from-env", "B_KEY_UNSET_7"),
+                        tuple("env-overridden", "C_KEY"),
+                        tuple("literal-unnamed", null));
     }
 
     @Test
