@@ -19,8 +19,7 @@ public final class RequestEvents {
     public void record(AccessRecord r) {
         AccessLog.record(r);
         metrics.record(r);
-        decisions.add(new DecisionLog.Entry(Instant.now().toString(), r.sandbox(), r.method(), r.target(), r.decision(),
-                r.status(), r.rule(), r.reason()));
+        decisions.add(System.currentTimeMillis(), r);
     }
 
     /** An approval outcome (approved, denied, timed out), for the decisions ring. */
