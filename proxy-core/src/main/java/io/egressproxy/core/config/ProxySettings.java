@@ -61,7 +61,7 @@ public record ProxySettings(
                 readAdmin(r),
                 readDns(r),
                 readLimits(r),
-                new TransportSettings(r.bool("transport.native"), r.intValue("transport.threads", 0, 1024)));
+                new TransportSettings(r.bool("transport.native"), r.intValue("transport.threads", 0, 1024), r.bool("transport.splice")));
     }
 
     private static PolicySettings readPolicy(ConfigReader r) {

@@ -1,5 +1,8 @@
 package io.egressproxy.core.config;
 
-/** Which Netty transport to use and how many event-loop threads. */
-public record TransportSettings(boolean preferNative, int threads) {
+/**
+ * Which Netty transport to use, how many event-loop threads, and whether blind tunnels are spliced
+ * in the kernel (epoll only) rather than copied through the JVM.
+ */
+public record TransportSettings(boolean preferNative, int threads, boolean splice) {
 }

@@ -1,6 +1,7 @@
 package io.egressproxy.core.http;
 
 import io.egressproxy.core.config.LimitSettings;
+import io.egressproxy.core.tunnel.CountingRecvAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
@@ -46,6 +47,10 @@ public final class ClientInitializer extends ChannelInitializer<Channel> {
         context.events().metrics().connectionOpened();
         context.clients().add(channel);
         channel.closeFuture().addListener(f -> context.events().metrics().connectionClosed());
+        if (context.splicesTunnels()) {
+            // Before the first read: a spliced tunnel learns its byte counts from this allocator.
+            CountingRecvAllocator.install(channel.config());
+        }
         ChannelPipeline pipeline = channel.pipeline();
         long idleMillis = context.settings().limits().idleTimeout().toMillis();
         if (idleMillis > 0) {

@@ -4,6 +4,7 @@ import io.egressproxy.core.observe.AccessLog;
 import io.egressproxy.core.observe.AccessRecord;
 import io.egressproxy.core.policy.Decision;
 import io.egressproxy.core.policy.PolicyScope;
+import io.egressproxy.core.tunnel.CountingRecvAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
@@ -19,10 +20,19 @@ import java.util.concurrent.TimeUnit;
  * Logs one access line when the tunnel ends. Lives on the client's event loop.
  */
 final class ConnectExchange {
+    /** The relay is installed once the client has its 200; nothing else is needed before. */
     private static final ChannelInitializer<Channel> NO_HANDLERS = new ChannelInitializer<>() {
         @Override
         protected void initChannel(Channel ch) {
-            // The relay is installed once the client has its 200.
+            // No handlers until the tunnel starts.
+        }
+    };
+
+    /** As {@link #NO_HANDLERS}, and counting reads so the tunnel can be spliced. */
+    private static final ChannelInitializer<Channel> SPLICEABLE = new ChannelInitializer<>() {
+        @Override
+        protected void initChannel(Channel ch) {
+            CountingRecvAllocator.install(ch.config());
         }
     };
 
@@ -69,7 +79,7 @@ final class ConnectExchange {
                         return;
                     }
                     connector.connect(client.channel().eventLoop(), target.host(), f.getNow(), target.port(),
-                            NO_HANDLERS, true).addListener((Future<Channel> c) -> connected(c));
+                            context.splicesTunnels() ? SPLICEABLE : NO_HANDLERS, true).addListener((Future<Channel> c) -> connected(c));
                 });
     }
 

@@ -80,6 +80,11 @@ public final class ProxyContext {
         return transport;
     }
 
+    /** Whether blind tunnels are spliced: asked for in the settings and possible on this transport. */
+    public boolean splicesTunnels() {
+        return transport.isEpoll() && settings().transport().splice();
+    }
+
     public UpstreamResolver resolver() {
         return resolver;
     }
