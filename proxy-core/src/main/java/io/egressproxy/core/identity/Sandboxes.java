@@ -40,6 +40,7 @@ public final class Sandboxes {
     private final PolicyScope global;
     private final Map<String, Sandbox> byName;
     private final boolean requireIdentity;
+    private final Identification anonymous;
 
     private final List<String> credentialWarnings;
     private java.time.Duration askTimeout = java.time.Duration.ofSeconds(60);
@@ -54,6 +55,11 @@ public final class Sandboxes {
         this.global = global;
         this.byName = byName;
         this.requireIdentity = requireIdentity;
+        // Made once: identifying the common anonymous client should not allocate per request.
+        this.anonymous = requireIdentity
+                ? new Identification(Identification.Kind.ANONYMOUS, null,
+                        "this proxy requires a sandbox identity: use http://SANDBOX:TOKEN@<proxy address> as the proxy URL")
+                : new Identification(Identification.Kind.ANONYMOUS, global, null);
     }
 
     /** Builds every scope from the settings; pattern mistakes become {@link InvalidConfigException}s. */
@@ -171,11 +177,7 @@ public final class Sandboxes {
                 }
             }
         }
-        if (requireIdentity) {
-            return new Identification(Identification.Kind.ANONYMOUS, null,
-                    "this proxy requires a sandbox identity: use http://SANDBOX:TOKEN@<proxy address> as the proxy URL");
-        }
-        return new Identification(Identification.Kind.ANONYMOUS, global, null);
+        return anonymous;
     }
 
     /** A client of a sandbox's own listener: that sandbox, without credentials; rejected if it is gone. */
