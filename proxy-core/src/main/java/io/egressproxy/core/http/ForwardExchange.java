@@ -398,6 +398,12 @@ final class ForwardExchange {
     }
 
     private HttpContent redact(HttpContent content, boolean last) {
+        if (redactor.passesUnchanged(content.content(), last)) {
+            if (content instanceof LastHttpContent lastContent && !lastContent.trailingHeaders().isEmpty()) {
+                redactHeaders(lastContent.trailingHeaders());
+            }
+            return content;
+        }
         byte[] out;
         try {
             out = redactor.redact(ByteBufUtil.getBytes(content.content()), last);

@@ -1,5 +1,6 @@
 package io.egressproxy.core.inject;
 
+import io.netty.buffer.ByteBuf;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -14,6 +15,8 @@ import java.util.List;
 public final class EchoRedactor {
     private final byte[][] secrets;
     private final byte[][] placeholders;
+    private final String[] secretTexts;
+    private final String[] placeholderTexts;
     private final boolean[] startsAnySecret = new boolean[256];
     private byte[] carry = new byte[0];
     private long replacements;
@@ -30,6 +33,12 @@ public final class EchoRedactor {
         }
         this.secrets = s.toArray(new byte[0][]);
         this.placeholders = p.toArray(new byte[0][]);
+        this.secretTexts = new String[secrets.length];
+        this.placeholderTexts = new String[secrets.length];
+        for (int i = 0; i < secrets.length; i++) {
+            secretTexts[i] = new String(secrets[i], StandardCharsets.UTF_8);
+            placeholderTexts[i] = new String(placeholders[i], StandardCharsets.UTF_8);
+        }
         for (byte[] secret : secrets) {
             startsAnySecret[secret[0] & 0xff] = true;
         }
@@ -39,9 +48,8 @@ public final class EchoRedactor {
     public String redactHeader(String value) {
         String result = value;
         for (int i = 0; i < secrets.length; i++) {
-            String secret = new String(secrets[i], StandardCharsets.UTF_8);
-            if (result.contains(secret)) {
-                result = result.replace(secret, new String(placeholders[i], StandardCharsets.UTF_8));
+            if (result.contains(secretTexts[i])) {
+                result = result.replace(secretTexts[i], placeholderTexts[i]);
                 replacements++;
             }
         }
@@ -83,6 +91,45 @@ public final class EchoRedactor {
         // A match may have run past the limit into the held-back bytes; keep only what is left.
         carry = i >= data.length ? new byte[0] : java.util.Arrays.copyOfRange(data, i, data.length);
         return out.toByteArray();
+    }
+
+    /**
+     * True when {@code chunk} can be sent exactly as it is: nothing is held back from earlier, it
+     * holds no secret, and it does not end with the start of one. The common case, answered by one
+     * read-only pass, so most responses are scanned without being copied.
+     */
+    public boolean passesUnchanged(ByteBuf chunk, boolean last) {
+        if (secrets.length == 0) {
+            return carry.length == 0;
+        }
+        if (carry.length != 0) {
+            return false;
+        }
+        int from = chunk.readerIndex();
+        int to = chunk.writerIndex();
+        for (int i = from; i < to; i++) {
+            byte b = chunk.getByte(i);
+            if (!startsAnySecret[b & 0xff]) {
+                continue;
+            }
+            for (byte[] secret : secrets) {
+                // A whole secret here, or (unless this is the end) its start cut off by the chunk end.
+                int available = Math.min(secret.length, to - i);
+                if ((available == secret.length || !last) && regionEquals(chunk, i, secret, available)) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    private static boolean regionEquals(ByteBuf data, int at, byte[] prefixOf, int length) {
+        for (int j = 0; j < length; j++) {
+            if (data.getByte(at + j) != prefixOf[j]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     public long replacements() {

@@ -1,6 +1,7 @@
 package io.egressproxy.core.inject;
 
 import io.egressproxy.core.policy.HostPattern;
+import io.netty.buffer.Unpooled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -26,10 +27,30 @@ class EchoRedactorTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         for (int i = 0; i < bytes.length; i += chunkSize) {
             byte[] chunk = java.util.Arrays.copyOfRange(bytes, i, Math.min(bytes.length, i + chunkSize));
-            out.writeBytes(redactor.redact(chunk, false));
+            out.writeBytes(sendable(redactor, chunk, false));
         }
-        out.writeBytes(redactor.redact(new byte[0], true));
+        out.writeBytes(sendable(redactor, new byte[0], true));
         return out.toString(StandardCharsets.UTF_8);
+    }
+
+    /** What the proxy sends for a chunk: the chunk itself when it passes unchanged, else the redacted bytes. */
+    private static byte[] sendable(EchoRedactor redactor, byte[] chunk, boolean last) {
+        return redactor.passesUnchanged(Unpooled.wrappedBuffer(chunk), last) ? chunk : redactor.redact(chunk, last);
+    }
+
+    @Test
+    void chunksWithNoSecretAndNoSecretStartAtTheEndPassUnchanged() {
+        EchoRedactor redactor = new EchoRedactor(List.of(RULE));
+        assertThat(redactor.passesUnchanged(buf("plain text with sk-other and s at the end: s!"), false)).isTrue();
+        assertThat(redactor.passesUnchanged(buf("a " + SECRET + " b"), false)).as("holds a secret").isFalse();
+        assertThat(redactor.passesUnchanged(buf("ends with sk-li"), false)).as("might continue as a secret").isFalse();
+        assertThat(redactor.passesUnchanged(buf("ends with sk-li"), true)).as("the end: nothing can follow").isTrue();
+        redactor.redact("held sk-live".getBytes(StandardCharsets.UTF_8), false);
+        assertThat(redactor.passesUnchanged(buf("clean"), false)).as("bytes held back from before go first").isFalse();
+    }
+
+    private static io.netty.buffer.ByteBuf buf(String text) {
+        return Unpooled.wrappedBuffer(text.getBytes(StandardCharsets.UTF_8));
     }
 
     @ParameterizedTest(name = "chunks of {0} bytes")
