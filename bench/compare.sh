@@ -107,6 +107,19 @@ install_missing() {
   ((ok)) || die "could not install ${need[*]}"
 }
 
+# LittleProxy (Java, Netty) is fetched from Maven Central and started by a launcher of ours, unless
+# LITTLEPROXY_CMD says how to start it; LITTLEPROXY=0 leaves it out.
+littleproxy_peer() {
+  [[ -n ${LITTLEPROXY_CMD:-} || ${LITTLEPROXY:-1} == 0 ]] && return 0
+  local line
+  if line=$("$BENCH/peers/littleproxy/build.sh" 2>>"$OUT/build.log" | tail -1); then
+    LITTLEPROXY_CMD="java ${LITTLEPROXY_JAVA_OPTS:--Xms256m -Xmx1g} -cp ${line#java -cp }"
+    LITTLEPROXY_CMD=${LITTLEPROXY_CMD% PORT}" {PORT}"
+  else
+    say "could not build the LittleProxy peer (see $OUT/build.log): skipped"
+  fi
+}
+
 build_jar() {
   if [[ ${SKIP_BUILD:-0} == 1 ]]; then
     say "SKIP_BUILD=1: using $JAR as it is"
@@ -550,6 +563,7 @@ main() {
   ulimit -n "$(ulimit -Hn)" # 5,000 idle connections are 10,000 sockets in a proxy
   say "results in $OUT"
   install_missing
+  littleproxy_peer
   if [[ -z ${PROXIES:-} ]]; then
     PROXIES="direct egress squid tinyproxy"
     [[ -n ${LITTLEPROXY_CMD:-} ]] && PROXIES+=" littleproxy"

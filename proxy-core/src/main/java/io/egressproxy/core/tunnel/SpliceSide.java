@@ -4,6 +4,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.epoll.AbstractEpollStreamChannel;
 import io.netty.channel.socket.ChannelInputShutdownEvent;
 import io.netty.channel.socket.ChannelInputShutdownReadComplete;
@@ -76,9 +77,20 @@ final class SpliceSide extends ChannelInboundHandlerAdapter {
         tunnel.peerOf(this).flush();
         if (counter.inLastRead() > 0) {
             tunnel.activity();
-        } else if (finSeen) {
+        } else if (finSeen && nothingPendingToPeer()) {
             finish();
         }
+    }
+
+    /**
+     * An empty read round means end of stream only if the pipe to the peer was empty: splicing
+     * into a full pipe (the peer reads slowly) also takes in nothing, and the FIN (RDHUP) is
+     * reported ahead of the bytes still queued in the socket. Once the peer has taken all that
+     * was spliced, Netty reads again and the next empty round is the real end.
+     */
+    private boolean nothingPendingToPeer() {
+        ChannelOutboundBuffer pending = tunnel.peerOf(this).unsafe().outboundBuffer();
+        return pending == null || pending.isEmpty();
     }
 
     private void finish() {

@@ -52,9 +52,13 @@ public final class SplicedTunnel {
         this.upstreamSide = new SpliceSide(this, this.upstream);
     }
 
-    /** True when both channels can be spliced: epoll, one event loop, no TLS, counting reads. */
+    /**
+     * True when both channels can be spliced: epoll channels that can be kept registered while
+     * idle ({@link EpollRegistrationPin}), one event loop, no TLS, counting reads.
+     */
     public static boolean canSplice(Channel client, Channel upstream) {
-        return client instanceof AbstractEpollStreamChannel && upstream instanceof AbstractEpollStreamChannel
+        return EpollRegistrationPin.available()
+                && client instanceof AbstractEpollStreamChannel && upstream instanceof AbstractEpollStreamChannel
                 && client.eventLoop() == upstream.eventLoop()
                 && client.config().getRecvByteBufAllocator() instanceof CountingRecvAllocator
                 && upstream.config().getRecvByteBufAllocator() instanceof CountingRecvAllocator
@@ -79,6 +83,14 @@ public final class SplicedTunnel {
         upstream.flush();
         if (!client.isActive() || !upstream.isActive()) {
             end(client.isActive() ? "upstream-closed" : "client-closed");
+            return;
+        }
+        try {
+            EpollRegistrationPin.pin(client);
+            EpollRegistrationPin.pin(upstream);
+        } catch (Throwable e) {
+            log.debug("tunnel {} could not stay in the epoll set: {}", client.remoteAddress(), e.toString());
+            end("client-error");
             return;
         }
         log.debug("tunnel {} -> {} spliced in the kernel", client.remoteAddress(), upstream.remoteAddress());
