@@ -451,6 +451,9 @@ t_bulk() { # connect|fwd
 t_idle() { # http|connect
   local mode=$1 pid=$PID
   [[ -z $PID ]] && mode=direct pid=$ORIGIN_PID
+  # The same warm-up as the load tests: a long-running proxy has touched its heap and buffer pools
+  # already; a fresh JVM's first allocations would otherwise be counted as the connections' memory.
+  [[ -n $PID ]] && wrk_run "$WARMUP" "$CONNS" "$THREADS" "$CASE/warmup.txt"
   timeout -k 10 900 python3 "$TOOLS/idle.py" --mode "$mode" --port "$PORT" --origin-port "$ORIGIN_PORT" \
     --pid "$pid" --count "$IDLE_CONNS" >"$CASE/idle.txt" 2>"$CASE/idle.err" || return 1
   # a per-connection figure only means something if (nearly) all of them stayed open

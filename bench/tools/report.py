@@ -179,7 +179,7 @@ def targets(run, idle_conns):
     if run.values("littleproxy", "bulk-fwd", "MBps"):
         at_least("bulk forward MB/s vs LittleProxy", run.ratio("egress", "littleproxy", "bulk-fwd", "MBps"), 2)
     else:
-        out.append("- bulk forward MB/s vs LittleProxy: not measured (set LITTLEPROXY_CMD)")
+        out.append("- bulk forward MB/s vs LittleProxy: not measured (LittleProxy did not run: see bench/README.md)")
     at_least("bulk CONNECT MB/s vs squid", run.ratio("egress", "squid", "bulk-connect", "MBps"), 1)
     at_most("bulk CONNECT proxy CPU", run.median("egress", "bulk-connect", "proxy_cpu_s_per_GB"), 0.5, "s/GB")
     note = "" if idle_conns == "5000" else f" (at {idle_conns} connections; the target is at 5000)"
