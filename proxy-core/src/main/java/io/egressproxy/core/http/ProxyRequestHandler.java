@@ -12,7 +12,6 @@ import io.netty.handler.ssl.SniHandler;
 import io.egressproxy.core.policy.Decision;
 import io.egressproxy.core.policy.DefaultAction;
 import io.egressproxy.core.policy.PolicyScope;
-import io.egressproxy.core.tunnel.SplicedTunnel;
 import io.egressproxy.core.tunnel.Tunnel;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
@@ -475,12 +474,10 @@ final class ProxyRequestHandler extends ChannelInboundHandlerAdapter {
             upstreamPipeline.remove(PipelineNames.UPSTREAM_RESPONSE);
         }
         pipeline.remove(this);
-        if (SplicedTunnel.canSplice(ctx.channel(), upstream)) {
-            new SplicedTunnel(ctx.channel(), upstream, onEnd, context.settings().limits().idleTimeout().toMillis())
-                    .start(PipelineNames.RELAY, PipelineNames.IDLE, ahead);
-        } else {
-            new Tunnel(ctx.channel(), upstream, onEnd).start(PipelineNames.RELAY, ahead);
-        }
+        Tunnel.SpliceOption splice = context.splicesTunnels()
+                ? new Tunnel.SpliceOption(true, PipelineNames.IDLE, context.settings().limits().idleTimeout().toMillis())
+                : Tunnel.SpliceOption.NEVER;
+        new Tunnel(ctx.channel(), upstream, onEnd, splice).start(PipelineNames.RELAY, ahead);
     }
 
     private void collectAhead(Object msg) {

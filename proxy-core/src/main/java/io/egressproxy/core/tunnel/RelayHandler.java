@@ -1,5 +1,6 @@
 package io.egressproxy.core.tunnel;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -23,6 +24,7 @@ final class RelayHandler extends ChannelInboundHandlerAdapter {
     private final boolean clientSide;
     private ChannelHandlerContext ctx;
     private boolean readPending;
+    private int roundBytes;
 
     RelayHandler(Tunnel tunnel, boolean clientSide) {
         this.tunnel = tunnel;
@@ -41,6 +43,9 @@ final class RelayHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         tunnel.count(clientSide, msg);
+        if (msg instanceof ByteBuf bytes) {
+            roundBytes += bytes.readableBytes();
+        }
         tunnel.peerOf(clientSide).write(msg, tunnel.peerOf(clientSide).voidPromise());
     }
 
@@ -48,6 +53,11 @@ final class RelayHandler extends ChannelInboundHandlerAdapter {
     public void channelReadComplete(ChannelHandlerContext ctx) {
         Channel peer = tunnel.peerOf(clientSide);
         peer.flush();
+        boolean bulk = roundBytes >= Tunnel.BULK_ROUND_BYTES;
+        roundBytes = 0;
+        if (bulk && tunnel.handOverToSplice()) {
+            return;
+        }
         if (peer.isWritable()) {
             ctx.read();
         } else {

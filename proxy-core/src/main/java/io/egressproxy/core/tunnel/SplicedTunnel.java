@@ -26,8 +26,9 @@ import org.slf4j.LoggerFactory;
  * before the bytes ahead of it have been spliced; the FIN is passed on only once a read round on
  * that side finds nothing left, so no byte is cut off.
  *
- * <p>Used only when both channels are epoll stream channels on one event loop, carry no TLS
- * handler and count their reads ({@link #canSplice}); otherwise the proxy uses {@link Tunnel}.
+ * <p>A copying {@link Tunnel} hands over to this one once it sees bulk traffic, and only when
+ * both channels are epoll stream channels on one event loop, carry no TLS handler and count their
+ * reads ({@link #canSplice}).
  * Confined to the event loop the two channels share.
  */
 public final class SplicedTunnel {
@@ -38,12 +39,20 @@ public final class SplicedTunnel {
     private final long idleNanos;
     private final SpliceSide clientSide;
     private final SpliceSide upstreamSide;
-    private long aheadBytes;
+    private long clientBytesBefore;
+    private final long upstreamBytesBefore;
     private long lastActivity = System.nanoTime();
     private ScheduledFuture<?> idleCheck;
     private boolean ended;
 
-    public SplicedTunnel(Channel client, Channel upstream, Tunnel.EndListener listener, long idleMillis) {
+    /**
+     * {@code clientBytesBefore} / {@code upstreamBytesBefore}: what the copying {@link Tunnel}
+     * relayed before it handed over, so the access log counts the whole tunnel.
+     */
+    SplicedTunnel(Channel client, Channel upstream, Tunnel.EndListener listener, long idleMillis,
+                  long clientBytesBefore, long upstreamBytesBefore) {
+        this.clientBytesBefore = clientBytesBefore;
+        this.upstreamBytesBefore = upstreamBytesBefore;
         this.client = (AbstractEpollStreamChannel) client;
         this.upstream = (AbstractEpollStreamChannel) upstream;
         this.listener = listener;
@@ -76,7 +85,7 @@ public final class SplicedTunnel {
         upstream.pipeline().addLast(relayName, upstreamSide);
         for (Object bytes : clientBytesAhead) {
             if (bytes instanceof ByteBuf buf) {
-                aheadBytes += buf.readableBytes();
+                clientBytesBefore += buf.readableBytes();
             }
             upstream.write(bytes);
         }
@@ -155,7 +164,7 @@ public final class SplicedTunnel {
         }
         closeOnFlush(client);
         closeOnFlush(upstream);
-        listener.ended(clientSide.bytesIn() + aheadBytes, upstreamSide.bytesIn(), reason);
+        listener.ended(clientBytesBefore + clientSide.bytesIn(), upstreamBytesBefore + upstreamSide.bytesIn(), reason);
     }
 
     boolean isEnded() {

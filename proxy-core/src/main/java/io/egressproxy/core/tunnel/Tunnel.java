@@ -14,6 +14,12 @@ import java.util.List;
  * it drains. A FIN from one side is passed on as a FIN (half-close) and the tunnel ends when both
  * directions are done, or at once when either side closes or fails. Reports its byte counts once,
  * at the end. Confined to the event loop both channels share.
+ *
+ * <p>Every tunnel starts by copying. When splicing is allowed and one read round brings
+ * {@link #BULK_ROUND_BYTES} or more (a bulk transfer, not an interactive exchange), the tunnel
+ * hands both channels to a {@link SplicedTunnel}, which moves the rest in the kernel. Small
+ * exchanges and idle tunnels stay here: splicing would cost them two pipes and Netty's splice
+ * queues (several KiB per tunnel) and gain nothing.
  */
 public final class Tunnel {
     /** Told once when the tunnel ends. */
@@ -22,9 +28,13 @@ public final class Tunnel {
         void ended(long bytesFromClient, long bytesFromUpstream, String closeReason);
     }
 
+    /** A read round this large means bulk transfer: worth handing to the kernel. */
+    static final int BULK_ROUND_BYTES = 64 * 1024;
+
     private final Channel client;
     private final Channel upstream;
     private final EndListener listener;
+    private final SpliceOption splice;
     private final RelayHandler clientRelay;
     private final RelayHandler upstreamRelay;
     private long bytesFromClient;
@@ -32,11 +42,23 @@ public final class Tunnel {
     private boolean clientInputDone;
     private boolean upstreamInputDone;
     private boolean ended;
+    private boolean handedOver;
+    private String relayName;
+
+    /** Whether, and how, a tunnel may move to the kernel splice ({@link SplicedTunnel}). */
+    public record SpliceOption(boolean allowed, String idleHandlerName, long idleMillis) {
+        public static final SpliceOption NEVER = new SpliceOption(false, null, 0);
+    }
 
     public Tunnel(Channel client, Channel upstream, EndListener listener) {
+        this(client, upstream, listener, SpliceOption.NEVER);
+    }
+
+    public Tunnel(Channel client, Channel upstream, EndListener listener, SpliceOption splice) {
         this.client = client;
         this.upstream = upstream;
         this.listener = listener;
+        this.splice = splice;
         this.clientRelay = new RelayHandler(this, true);
         this.upstreamRelay = new RelayHandler(this, false);
     }
@@ -46,6 +68,7 @@ public final class Tunnel {
      * sent ahead of the switch to the upstream, and starts reading both sides.
      */
     public void start(String relayName, List<Object> clientBytesAhead) {
+        this.relayName = relayName;
         client.pipeline().addLast(relayName, clientRelay);
         upstream.pipeline().addLast(relayName, upstreamRelay);
         for (Object bytes : clientBytesAhead) {
@@ -100,9 +123,28 @@ public final class Tunnel {
         });
     }
 
+    /**
+     * After a bulk read round: hands both channels to a {@link SplicedTunnel} when splicing is
+     * allowed and possible and both directions are still open. Called at the end of a read round,
+     * after the flush, so every byte copied so far is queued ahead of the first spliced one.
+     * Returns whether it did; this relay is then inert and the spliced tunnel reports the end.
+     */
+    boolean handOverToSplice() {
+        if (!splice.allowed() || ended || handedOver || clientInputDone || upstreamInputDone
+                || !SplicedTunnel.canSplice(client, upstream)) {
+            return false;
+        }
+        handedOver = true;
+        client.pipeline().remove(clientRelay);
+        upstream.pipeline().remove(upstreamRelay);
+        new SplicedTunnel(client, upstream, listener, splice.idleMillis(), bytesFromClient, bytesFromUpstream)
+                .start(relayName, splice.idleHandlerName(), List.of());
+        return true;
+    }
+
     /** Ends the tunnel: flushes what is pending to each side, then closes both. */
     void end(String reason) {
-        if (ended) {
+        if (ended || handedOver) {
             return;
         }
         ended = true;
@@ -112,7 +154,7 @@ public final class Tunnel {
     }
 
     boolean isEnded() {
-        return ended;
+        return ended || handedOver;
     }
 
     private static void closeOnFlush(Channel channel) {

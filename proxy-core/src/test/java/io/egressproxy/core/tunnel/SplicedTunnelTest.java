@@ -67,15 +67,39 @@ class SplicedTunnelTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"spliced", "copied"})
-    void theKernelSpliceIsUsedOnlyWhenEnabled(String mode) throws Exception {
-        try (ServerSocket server = listen(); Socket client = tunnel(proxy(mode), server.getLocalPort())) {
-            try (Socket accepted = server.accept()) {
-                client.getOutputStream().write(1);
-                assertThat(accepted.getInputStream().read()).isEqualTo(1);
-            }
+    void bulkTrafficMovesToTheKernelSpliceOnlyWhenEnabled(String mode) throws Exception {
+        byte[] bulk = random(1024 * 1024, 5);
+        try (ServerSocket server = listen(); Socket client = tunnel(proxy(mode), server.getLocalPort());
+             Socket accepted = server.accept()) {
+            CompletableFuture<Void> sent = CompletableFuture.runAsync(() -> write(accepted, bulk));
+            assertThat(sha256(readExactly(client, bulk.length))).isEqualTo(sha256(bulk));
+            sent.get(30, TimeUnit.SECONDS);
+            // and the tunnel goes on working both ways after the hand-over
+            client.getOutputStream().write(7);
+            assertThat(accepted.getInputStream().read()).isEqualTo(7);
+            accepted.getOutputStream().write(8);
+            assertThat(client.getInputStream().read()).isEqualTo(8);
         }
         boolean splicedLine = CapturedLog.lines().stream().anyMatch(l -> l.contains("spliced in the kernel"));
         assertThat(splicedLine).isEqualTo(mode.equals("spliced"));
+        CapturedLog.awaitAccessLine("CONNECT 127.0.0.1:", "up=1 ", "down=" + (bulk.length + 1) + " ");
+    }
+
+    /** An interactive exchange (small reads) stays on the copying relay: a splice would only cost. */
+    @ParameterizedTest
+    @ValueSource(strings = {"spliced", "copied"})
+    void smallExchangesStayCopied(String mode) throws Exception {
+        try (ServerSocket server = listen(); Socket client = tunnel(proxy(mode), server.getLocalPort());
+             Socket accepted = server.accept()) {
+            for (int i = 0; i < 50; i++) {
+                client.getOutputStream().write(new byte[1000]);
+                assertThat(accepted.getInputStream().readNBytes(1000)).hasSize(1000);
+                accepted.getOutputStream().write(new byte[1500]);
+                assertThat(client.getInputStream().readNBytes(1500)).hasSize(1500);
+            }
+        }
+        assertThat(CapturedLog.lines()).noneMatch(l -> l.contains("spliced in the kernel"));
+        CapturedLog.awaitAccessLine("CONNECT 127.0.0.1:", "up=50000 ", "down=75000 ");
     }
 
     @ParameterizedTest
@@ -190,7 +214,12 @@ class SplicedTunnelTest {
     void aSilentTunnelIsClosedAfterTheIdleTimeoutButABusyOneIsNot(String mode) throws Exception {
         try (ServerSocket server = listen(); Socket busy = tunnel(proxy(mode), server.getLocalPort());
              Socket busyOrigin = server.accept()) {
-            // 3 s of traffic, a byte every 250 ms: twice the 1.5 s idle timeout, never idle.
+            // bulk first, so that the spliced proxy has handed this tunnel to the kernel
+            byte[] bulk = random(1024 * 1024, 6);
+            CompletableFuture<Void> sent = CompletableFuture.runAsync(() -> write(busyOrigin, bulk));
+            assertThat(readExactly(busy, bulk.length)).hasSize(bulk.length);
+            sent.get(30, TimeUnit.SECONDS);
+            // then 3 s of traffic, a byte every 250 ms: twice the 1.5 s idle timeout, never idle.
             for (int i = 0; i < 12; i++) {
                 busy.getOutputStream().write(i);
                 assertThat(busyOrigin.getInputStream().read()).isEqualTo(i);
@@ -201,6 +230,10 @@ class SplicedTunnelTest {
 
             try (Socket silent = tunnel(proxy(mode), server.getLocalPort()); Socket silentOrigin = server.accept()) {
                 silent.setSoTimeout(10_000);
+                // bulk, then silence: a spliced tunnel's own idle check has to close it
+                CompletableFuture<Void> silentSent = CompletableFuture.runAsync(() -> write(silentOrigin, bulk));
+                assertThat(readExactly(silent, bulk.length)).hasSize(bulk.length);
+                silentSent.get(30, TimeUnit.SECONDS);
                 long start = System.nanoTime();
                 assertThat(silent.getInputStream().read()).as("closed by the proxy").isEqualTo(-1);
                 long waited = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
