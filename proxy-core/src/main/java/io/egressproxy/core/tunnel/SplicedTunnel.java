@@ -162,21 +162,13 @@ public final class SplicedTunnel {
         if (idleCheck != null) {
             idleCheck.cancel(false);
         }
-        closeOnFlush(client);
-        closeOnFlush(upstream);
+        Tunnel.closeOnFlush(client);
+        Tunnel.closeOnFlush(upstream);
         listener.ended(clientBytesBefore + clientSide.bytesIn(), upstreamBytesBefore + upstreamSide.bytesIn(), reason);
     }
 
     boolean isEnded() {
         return ended;
-    }
-
-    private static void closeOnFlush(Channel channel) {
-        if (channel.isActive()) {
-            channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
-        } else {
-            channel.close();
-        }
     }
 
     SpliceSide side(boolean clientSide) {

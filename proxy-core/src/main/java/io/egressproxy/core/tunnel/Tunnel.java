@@ -157,7 +157,8 @@ public final class Tunnel {
         return ended || handedOver;
     }
 
-    private static void closeOnFlush(Channel channel) {
+    /** Closes {@code channel} once what is queued to it has been written. */
+    static void closeOnFlush(Channel channel) {
         if (channel.isActive()) {
             channel.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
         } else {
