@@ -432,7 +432,9 @@ final class ProxyRequestHandler extends ChannelInboundHandlerAdapter {
     /** Asks for the next message from the client; exchanges call this to pull request bodies. */
     void readFromClient() {
         readWanted = true;
-        ctx.read();
+        if (!inputShutdown) { // after the client's FIN there is nothing to read (and see RelayHandler)
+            ctx.read();
+        }
     }
 
     /** CONNECT succeeded upstream: answer 200 and become a relay. */

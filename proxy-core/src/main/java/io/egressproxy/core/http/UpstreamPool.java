@@ -2,13 +2,12 @@ package io.egressproxy.core.http;
 
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
-import io.netty.util.AttributeKey;
-import io.netty.util.concurrent.ScheduledFuture;
 
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -17,36 +16,43 @@ import java.util.concurrent.TimeUnit;
  * Idle upstream HTTP connections kept for reuse, keyed by host, port and the checked address, one
  * pool per event loop (a client only ever reuses an upstream registered on its own loop, so no
  * locks are needed inside a loop's pool). An idle connection reads with autoRead on, so an
- * upstream that closes or sends anything while idle is dropped at once; it is closed after
+ * upstream that closes or sends anything while idle is not reused; it is closed after
  * {@code keepAlive} unused.
+ *
+ * <p>Expiry is one sweep per loop, not a timer per connection: a timer set on every release and
+ * cancelled on every acquire was two priority-queue operations per forwarded request (JFR).
  */
 final class UpstreamPool {
     record Key(String host, int port, InetAddress address, boolean tls) {
     }
 
-    private static final AttributeKey<ScheduledFuture<?>> EXPIRY = AttributeKey.valueOf("egress-proxy.pool-expiry");
-    private static final AttributeKey<Boolean> WATCHED = AttributeKey.valueOf("egress-proxy.pool-watched");
+    /** A pooled connection and when it was released (System.nanoTime). */
+    private record Idle(Channel channel, long since) {
+    }
 
-    private final Duration keepAlive;
+    private final long keepAliveNanos;
     private final int maxIdlePerKey;
-    private final Map<EventLoop, Map<Key, ArrayDeque<Channel>>> pools = new ConcurrentHashMap<>();
+    private final Map<EventLoop, LoopPool> pools = new ConcurrentHashMap<>();
 
     UpstreamPool(Duration keepAlive, int maxIdlePerKey) {
-        this.keepAlive = keepAlive;
+        this.keepAliveNanos = keepAlive.toNanos();
         this.maxIdlePerKey = maxIdlePerKey;
     }
 
     /** An idle, open connection for {@code key}, or null. Call on {@code loop}. */
     Channel acquire(EventLoop loop, Key key) {
-        ArrayDeque<Channel> idle = loopPool(loop).get(key);
+        LoopPool pool = pools.get(loop);
+        ArrayDeque<Idle> idle = pool == null ? null : pool.byKey.get(key);
         if (idle == null) {
             return null;
         }
-        Channel channel;
-        while ((channel = idle.pollLast()) != null) {
-            ScheduledFuture<?> expiry = channel.attr(EXPIRY).getAndSet(null);
-            if (expiry != null) {
-                expiry.cancel(false);
+        long now = System.nanoTime();
+        Idle entry;
+        while ((entry = idle.pollLast()) != null) {
+            Channel channel = entry.channel();
+            if (now - entry.since() >= keepAliveNanos) {
+                channel.close(); // the newest is too old, so are the rest: the sweep takes them
+                continue;
             }
             if (channel.isActive()) {
                 channel.config().setAutoRead(false);
@@ -58,31 +64,66 @@ final class UpstreamPool {
 
     /** Keeps {@code channel} for reuse, or closes it when reuse is off or the pool is full. */
     void release(Key key, Channel channel) {
-        if (maxIdlePerKey == 0 || keepAlive.isZero() || !channel.isActive()) {
+        if (maxIdlePerKey == 0 || keepAliveNanos <= 0 || !channel.isActive()) {
             channel.close();
             return;
         }
-        Map<Key, ArrayDeque<Channel>> pool = loopPool(channel.eventLoop());
-        ArrayDeque<Channel> idle = pool.computeIfAbsent(key, k -> new ArrayDeque<>());
+        EventLoop loop = channel.eventLoop();
+        LoopPool pool = pools.computeIfAbsent(loop, LoopPool::new);
+        ArrayDeque<Idle> idle = pool.byKey.computeIfAbsent(key, k -> new ArrayDeque<>());
+        if (idle.size() >= maxIdlePerKey) {
+            idle.removeIf(entry -> !entry.channel().isActive()); // closed by the upstream while idle
+        }
         if (idle.size() >= maxIdlePerKey) {
             channel.close();
             return;
         }
-        idle.addLast(channel);
-        channel.attr(EXPIRY).set(channel.eventLoop().schedule((Runnable) channel::close, keepAlive.toMillis(), TimeUnit.MILLISECONDS));
-        if (channel.attr(WATCHED).setIfAbsent(Boolean.TRUE) == null) {
-            channel.closeFuture().addListener(f -> {
-                ArrayDeque<Channel> current = pool.get(key);
-                if (current != null && current.remove(channel) && current.isEmpty()) {
-                    pool.remove(key, current);
-                }
-            });
-        }
+        idle.addLast(new Idle(channel, System.nanoTime()));
+        pool.sweepLater(keepAliveNanos);
         // Read while idle so a close (or an unexpected byte) from the upstream is noticed now.
         channel.config().setAutoRead(true);
     }
 
-    private Map<Key, ArrayDeque<Channel>> loopPool(EventLoop loop) {
-        return pools.computeIfAbsent(loop, l -> new HashMap<>());
+    /** One event loop's idle connections and the sweep that closes the expired ones. */
+    private final class LoopPool {
+        private final EventLoop loop;
+        private final Map<Key, ArrayDeque<Idle>> byKey = new HashMap<>();
+        private boolean sweepScheduled;
+
+        LoopPool(EventLoop loop) {
+            this.loop = loop;
+        }
+
+        void sweepLater(long delayNanos) {
+            if (!sweepScheduled) {
+                sweepScheduled = true;
+                loop.schedule(this::sweep, delayNanos, TimeUnit.NANOSECONDS);
+            }
+        }
+
+        /** Closes what expired or closed (oldest first in each queue); runs again while any remain. */
+        private void sweep() {
+            sweepScheduled = false;
+            long now = System.nanoTime();
+            long nextDue = Long.MAX_VALUE;
+            for (Iterator<ArrayDeque<Idle>> queues = byKey.values().iterator(); queues.hasNext(); ) {
+                ArrayDeque<Idle> idle = queues.next();
+                idle.removeIf(entry -> {
+                    boolean gone = now - entry.since() >= keepAliveNanos || !entry.channel().isActive();
+                    if (gone) {
+                        entry.channel().close();
+                    }
+                    return gone;
+                });
+                if (idle.isEmpty()) {
+                    queues.remove();
+                } else {
+                    nextDue = Math.min(nextDue, idle.peekFirst().since() + keepAliveNanos);
+                }
+            }
+            if (nextDue != Long.MAX_VALUE) {
+                sweepLater(Math.max(nextDue - now, TimeUnit.MILLISECONDS.toNanos(1)));
+            }
+        }
     }
 }

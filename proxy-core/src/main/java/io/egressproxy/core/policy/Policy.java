@@ -82,7 +82,8 @@ public final class Policy {
         Entry bypassed = bypass.match(target, port, defaultPorts, false);
         Entry allowed = bypassed != null ? bypassed : allow.match(target, port, defaultPorts, false);
         if (allowed != null) {
-            return Decision.allow(allowed.text(), Reasons.allowed(host, port, allowed, bypassed != null));
+            boolean viaBypass = bypassed != null;
+            return Decision.allow(allowed.text(), () -> Reasons.allowed(host, port, allowed, viaBypass));
         }
         // Any port: if the host is listed for other ports, the reason says the port is what is missing.
         Entry nearMiss = allow.match(target, -1, defaultPorts, false);
@@ -109,14 +110,15 @@ public final class Policy {
         }
         AddressClass kind = AddressClass.of(resolved);
         if (kind.isPublic()) {
-            return Decision.allow(null, Reasons.publicAddress(host, resolved));
+            return Decision.allow(null, () -> Reasons.publicAddress(host, resolved));
         }
         Entry allowed = bypass.matchAddress(resolved, port, defaultPorts, false);
         if (allowed == null) {
             allowed = allow.matchAddress(resolved, port, defaultPorts, false);
         }
         if (allowed != null) {
-            return Decision.allow(allowed.text(), Reasons.addressAllowed(host, resolved, allowed));
+            Entry deciding = allowed;
+            return Decision.allow(deciding.text(), () -> Reasons.addressAllowed(host, resolved, deciding));
         }
         return Decision.deny(Reasons.guard(host, port, resolved, kind));
     }

@@ -24,6 +24,7 @@ final class RelayHandler extends ChannelInboundHandlerAdapter {
     private final boolean clientSide;
     private ChannelHandlerContext ctx;
     private boolean readPending;
+    private boolean inputDone;
     private int roundBytes;
 
     RelayHandler(Tunnel tunnel, boolean clientSide) {
@@ -59,7 +60,7 @@ final class RelayHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         if (peer.isWritable()) {
-            ctx.read();
+            readUnlessDone();
         } else {
             readPending = true;
         }
@@ -77,6 +78,17 @@ final class RelayHandler extends ChannelInboundHandlerAdapter {
     private void resumeReading() {
         if (readPending && ctx != null) {
             readPending = false;
+            readUnlessDone();
+        }
+    }
+
+    /**
+     * Asks for the next read, unless this side's input has ended: after a FIN, Netty has read
+     * everything up to it already, and (4.2) may have dropped the channel from epoll, where a
+     * read request fails and closes the channel before the other direction has finished.
+     */
+    private void readUnlessDone() {
+        if (!inputDone) {
             ctx.read();
         }
     }
@@ -84,6 +96,7 @@ final class RelayHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof ChannelInputShutdownEvent) {
+            inputDone = true;
             tunnel.inputShutdown(clientSide);
         } else if (evt instanceof IdleStateEvent) {
             tunnel.end("idle-timeout");

@@ -80,8 +80,15 @@ public final class Tunnel {
             end(client.isActive() ? "upstream-closed" : "client-closed");
             return;
         }
-        client.read();
-        upstream.read();
+        readUnlessInputShut(client);
+        readUnlessInputShut(upstream);
+    }
+
+    /** See {@link RelayHandler}: a channel whose input has ended is not asked to read again. */
+    private static void readUnlessInputShut(Channel channel) {
+        if (!(channel instanceof DuplexChannel duplex && duplex.isInputShutdown())) {
+            channel.read();
+        }
     }
 
     Channel peerOf(boolean fromClient) {

@@ -209,6 +209,43 @@ class SplicedTunnelTest {
         CapturedLog.awaitAccessLine("CONNECT 127.0.0.1:", "close=both-sides-done");
     }
 
+    /**
+     * The client's FIN arrives while the proxy has stopped reading it because the origin is not
+     * reading yet; when the origin catches up, the proxy must not try to read the finished side
+     * again (Netty 4.2 has dropped it from epoll by then, and a read would fail and close it).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"spliced", "copied"})
+    void aClientFinWhileTheOriginIsNotReadingStillGetsTheAnswer(String mode) throws Exception {
+        int size = 5 * 1024 * 1024;
+        for (int attempt = 0; attempt < 3; attempt++) {
+            try (ServerSocket server = listen(); Socket client = tunnel(proxy(mode), server.getLocalPort())) {
+                CompletableFuture<Void> origin = CompletableFuture.runAsync(() -> {
+                    try (Socket accepted = server.accept()) {
+                        Thread.sleep(800); // not reading: the proxy's writes to it back up
+                        byte[] all = accepted.getInputStream().readAllBytes();
+                        accepted.getOutputStream().write(("got " + all.length).getBytes(StandardCharsets.US_ASCII));
+                    } catch (IOException | InterruptedException e) {
+                        throw new RuntimeException(e);
+                    }
+                });
+                CompletableFuture<Void> sender = CompletableFuture.runAsync(() -> {
+                    write(client, new byte[size]);
+                    try {
+                        client.shutdownOutput();
+                    } catch (IOException e) {
+                        throw new RuntimeException(e);
+                    }
+                });
+                String answer = new String(client.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+                sender.get(30, TimeUnit.SECONDS);
+                origin.get(30, TimeUnit.SECONDS);
+                assertThat(answer).as("attempt %d", attempt).isEqualTo("got " + size);
+            }
+        }
+        assertThat(CapturedLog.lines()).noneMatch(l -> l.contains("side failed"));
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"spliced", "copied"})
     void aSilentTunnelIsClosedAfterTheIdleTimeoutButABusyOneIsNot(String mode) throws Exception {
