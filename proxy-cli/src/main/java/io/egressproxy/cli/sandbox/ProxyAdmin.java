@@ -12,7 +12,11 @@ public interface ProxyAdmin {
     record Decision(String at, String sandbox, String method, String target, String decision, int status, String reason) {
     }
 
-    /** Registers the sandbox, default-deny, with its allow and block lists (never persisted: the sandbox is temporary). */
+    /**
+     * Registers the sandbox, default-deny, with its allow and block lists (never persisted: the
+     * sandbox is temporary). All or nothing: when a list is refused, the registration is removed
+     * again. A name that is already registered is refused and left as it is.
+     */
     void register(String sandbox, List<String> allow, List<String> block) throws IOException, InterruptedException;
 
     /** Forgets the sandbox and its policy; no error when it is unknown. */

@@ -37,8 +37,12 @@ public final class SandboxLauncher {
         }
         Rollback rollback = new Rollback();
         try {
-            rollback.created("registration of sandbox " + name, () -> ctx.admin().unregister(name));
             ctx.admin().register(name, spec.allow(), spec.block());
+            // Recorded only once registering succeeded: when it fails because the name is taken (a
+            // concurrent run, or POST /v1/sandboxes), that registration and its listener are
+            // someone else's. A registration that holds the name also keeps any other launch of it
+            // from getting this far, so the runtime's label-based undo steps touch only ours.
+            rollback.created("registration of sandbox " + name, () -> ctx.admin().unregister(name));
             runtime.create(spec, rollback);
             rollback.commit();
         } catch (Exception e) {

@@ -24,9 +24,11 @@ class SandboxLauncherTest {
     final List<String> log = new ArrayList<>();
     final StringWriter err = new StringWriter();
 
+    final RecordingAdmin admin = new RecordingAdmin(log);
+
     private SandboxLauncher launcher(RecordingDocker docker, Path jar) throws Exception {
         Path ca = Files.writeString(dir.resolve("ca.pem"), "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n");
-        return new SandboxLauncher(new LaunchContext(docker, new RecordingAdmin(log), new PrintWriter(new StringWriter(), true),
+        return new SandboxLauncher(new LaunchContext(docker, admin, new PrintWriter(new StringWriter(), true),
                 new PrintWriter(err, true), new SubnetPool("10.213.0.0/16", 24), ca,
                 Files.write(dir.resolve("truststore.p12"), new byte[]{1, 2, 3}), jar,
                 Map.of("ANTHROPIC_API_KEY", "placeholder"), new SandboxStore(dir.resolve("state")), false));
@@ -114,6 +116,20 @@ class SandboxLauncherTest {
         assertThatThrownBy(() -> launcher(docker, null).run(spec(SandboxRuntimeKind.DOCKER))).hasMessageContaining("boom");
         assertThat(log).last().isEqualTo("admin unregister agent");
         assertThat(log).noneMatch(l -> l.startsWith("docker network rm") || l.startsWith("admin close-listener"));
+    }
+
+    @Test
+    void aRunWhoseNameIsRegisteredAlreadyRemovesNothing() throws Exception {
+        // a concurrent run of the same name, or a sandbox registered with POST /v1/sandboxes
+        admin.taken.add("agent");
+        for (SandboxRuntimeKind runtime : SandboxRuntimeKind.values()) {
+            log.clear();
+            assertThatThrownBy(() -> launcher(docker(line -> false), null).run(spec(runtime)))
+                    .isInstanceOf(SandboxLauncher.LaunchException.class).hasMessageContaining("already registered");
+            assertThat(log).as(runtime.label()).last().isEqualTo("admin register agent allow=[localhost:8080] block=[evil.example]");
+            assertThat(log).noneMatch(l -> l.startsWith("admin unregister") || l.startsWith("admin close-listener")
+                    || l.startsWith("docker rm") || l.startsWith("docker sandbox rm") || l.startsWith("docker network"));
+        }
     }
 
     @Test
