@@ -61,7 +61,7 @@ public final class SandboxLauncher {
         int exit = runtime.enter(name, spec.command(), false);
         // The sandbox outlives its command, as a workspace should (state, bridges, a second shell);
         // say so, since `docker run` users expect the container to stop with it.
-        ctx.err().println("sandbox " + name + " is still running (command exited with " + exit + "); attach again with"
+        ctx.err().println("sandbox " + name + " is still running (command " + ForegroundChild.describe(exit) + "); attach again with"
                 + " `egress-proxy sandbox exec " + name + " -- sh`, remove it with `egress-proxy sandbox rm " + name + "`");
         ctx.err().flush();
         return exit;

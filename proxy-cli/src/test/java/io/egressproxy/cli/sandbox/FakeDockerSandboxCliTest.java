@@ -21,6 +21,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -68,6 +69,8 @@ class FakeDockerSandboxCliTest {
                 "#!/bin/sh",
                 "printf '%s' \"$*\" | tr '\\n' ' ' >> '" + dockerLog + "'; echo >> '" + dockerLog + "'",
                 "if [ \"$2\" = exec ] && [ \"$3\" = -i ]; then cat > '" + dir + "/stdin.'$(wc -l < '" + dockerLog + "'); fi",
+                // Ctrl-C at a terminal: SIGINT to the CLI (and to this, which then exits 0 as docker may)
+                "case \"$*\" in *' interrupt-me') kill -INT $PPID; sleep 1; exit 0;; esac",
                 "if [ -f '" + dir + "/fail' ] && printf '%s' \"$*\" | grep -qF \"$(cat '" + dir + "/fail')\"; then",
                 "  echo 'proxy configuration rejected' >&2; exit 3",
                 "fi",
@@ -150,6 +153,17 @@ class FakeDockerSandboxCliTest {
         assertThat(adminCalls).containsExactly("POST /v1/listeners/remove {\"sandbox\":\"agent\"}",
                 "POST /v1/sandboxes/remove {\"name\":\"agent\",\"ephemeral\":true}");
         assertThat(cli("sandbox", "rm", "agent").code).as("removing again is fine").isZero();
+    }
+
+    @Test
+    void ctrlCDuringTheAttachedCommandIsReportedAsAnInterruptNotAsExit0() throws Exception {
+        // its own process: the SIGINT goes to that JVM, as Ctrl-C would
+        CliProcess.Result run = CliProcess.run(List.of("sandbox", "run", "agent", "--runtime", "docker-sandbox",
+                "--image", "agent-image:1", "--workspace", dir.toString(), "--config", conf.toString(),
+                "--state-dir", dir.resolve("state").toString(), "--docker", docker.toString(), "--", "interrupt-me"), Map.of());
+        assertThat(run.code()).as(run.err()).isEqualTo(130);
+        assertThat(run.err()).contains("sandbox agent is still running (command ended by SIGINT, exit 130)")
+                .doesNotContain("exited with 0");
     }
 
     @Test
