@@ -56,6 +56,12 @@ public final class AdminApi implements ProxyAdmin {
     }
 
     @Override
+    public void forget(String sandbox) throws IOException, InterruptedException {
+        // not ephemeral: the proxy then also drops what its state file keeps for the name
+        ignoreNotFound(() -> client.post("v1/sandboxes/remove", named(sandbox).toString()));
+    }
+
+    @Override
     public String openListener(String sandbox, String listen) throws IOException, InterruptedException {
         ObjectNode request = JSON.createObjectNode().put("sandbox", sandbox).put("listen", listen);
         JsonNode answer = JSON.readTree(client.post("v1/listeners", request.toString()));

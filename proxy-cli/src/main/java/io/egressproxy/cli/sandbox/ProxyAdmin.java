@@ -19,8 +19,16 @@ public interface ProxyAdmin {
      */
     void register(String sandbox, List<String> allow, List<String> block) throws IOException, InterruptedException;
 
-    /** Forgets the sandbox and its policy; no error when it is unknown. */
+    /** Undoes {@link #register}: forgets the sandbox and its live policy; no error when it is unknown. */
     void unregister(String sandbox) throws IOException, InterruptedException;
+
+    /**
+     * Forgets everything the proxy keeps about the name, for {@code sandbox rm}: its registration,
+     * its listener, and policy changes saved for it (e.g. with {@code sandbox network proxy NAME}),
+     * even when it is no longer registered, so that a new sandbox of the name starts with only what
+     * its own run says. No error when there is nothing.
+     */
+    void forget(String sandbox) throws IOException, InterruptedException;
 
     /** Opens a listener whose clients are this sandbox; {@code listen} may have port 0. Returns the bound HOST:PORT. */
     String openListener(String sandbox, String listen) throws IOException, InterruptedException;

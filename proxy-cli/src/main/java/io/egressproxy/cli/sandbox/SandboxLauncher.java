@@ -73,14 +73,15 @@ public final class SandboxLauncher {
     }
 
     /**
-     * Removes the sandbox, its network, firewall rules, listener and registration; whatever is
-     * already gone is skipped. {@code admin} may be null when the proxy is not running.
+     * Removes the sandbox, its network, firewall rules, listener, registration and the policy the
+     * proxy saved for the name; whatever is already gone is skipped. {@code admin} may be null when
+     * the proxy is not running.
      */
     public void remove(String name, SandboxRuntimeKind hint) throws Exception {
         runtime(kindOf(name, hint)).remove(name);
         if (ctx.admin() != null) {
             ctx.admin().closeListener(name);
-            ctx.admin().unregister(name);
+            ctx.admin().forget(name);
         }
         ctx.store().delete(name);
     }

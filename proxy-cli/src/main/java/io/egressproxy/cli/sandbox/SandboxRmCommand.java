@@ -12,7 +12,7 @@ import java.util.concurrent.Callable;
 
 /** {@code egress-proxy sandbox rm NAME…}: removes each sandbox and all it had; removing one that is gone is fine. */
 @Command(name = "rm", mixinStandardHelpOptions = true,
-        description = "Remove sandboxes: container or micro-VM, network, firewall rules, proxy listener and registration.")
+        description = "Remove sandboxes: container or micro-VM, network, firewall rules, proxy listener, registration and saved policy.")
 public final class SandboxRmCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;

@@ -150,8 +150,8 @@ class FakeDockerSandboxCliTest {
         Run rm = cli("sandbox", "rm", "agent");
         assertThat(rm.code).as(rm.err).isZero();
         assertThat(dockerCalls()).last().isEqualTo("sandbox rm agent");
-        assertThat(adminCalls).containsExactly("POST /v1/listeners/remove {\"sandbox\":\"agent\"}",
-                "POST /v1/sandboxes/remove {\"name\":\"agent\",\"ephemeral\":true}");
+        assertThat(adminCalls).as("rm also forgets what the proxy saved for the name: not ephemeral").containsExactly(
+                "POST /v1/listeners/remove {\"sandbox\":\"agent\"}", "POST /v1/sandboxes/remove {\"name\":\"agent\"}");
         assertThat(cli("sandbox", "rm", "agent").code).as("removing again is fine").isZero();
     }
 

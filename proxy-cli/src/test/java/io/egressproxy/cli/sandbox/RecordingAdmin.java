@@ -31,6 +31,11 @@ final class RecordingAdmin implements ProxyAdmin {
     }
 
     @Override
+    public void forget(String sandbox) {
+        log.add("admin forget " + sandbox);
+    }
+
+    @Override
     public String openListener(String sandbox, String listen) {
         log.add("admin listener " + sandbox + " " + listen);
         return listen.replace(":0", ":40001");

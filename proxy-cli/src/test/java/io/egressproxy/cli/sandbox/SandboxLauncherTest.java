@@ -165,6 +165,6 @@ class SandboxLauncherTest {
         launcher.remove("agent", SandboxRuntimeKind.DOCKER);
         launcher.remove("agent", SandboxRuntimeKind.DOCKER);
         assertThat(log).noneMatch(l -> l.startsWith("docker rm") || l.startsWith("docker network rm"));
-        assertThat(log).filteredOn(l -> l.startsWith("admin unregister")).hasSize(2);
+        assertThat(log).filteredOn(l -> l.startsWith("admin forget")).hasSize(2);
     }
 }
