@@ -67,9 +67,11 @@ public final class SandboxLauncher {
         return exit;
     }
 
-    /** Runs a command in a running sandbox, attached. */
+    /** Runs a command in a running sandbox, attached; refuses anything that is not one of the launcher's sandboxes. */
     public int exec(String name, List<String> command) throws Exception {
-        return runtime(kindOf(name, SandboxRuntimeKind.DOCKER)).enter(name, command, false);
+        SandboxRuntime runtime = runtime(kindOf(SandboxNames.check(name), SandboxRuntimeKind.DOCKER));
+        runtime.requireSandbox(name);
+        return runtime.enter(name, command, false);
     }
 
     /**
@@ -78,7 +80,7 @@ public final class SandboxLauncher {
      * the proxy is not running.
      */
     public void remove(String name, SandboxRuntimeKind hint) throws Exception {
-        runtime(kindOf(name, hint)).remove(name);
+        runtime(kindOf(SandboxNames.check(name), hint)).remove(name);
         if (ctx.admin() != null) {
             ctx.admin().closeListener(name);
             ctx.admin().forget(name);

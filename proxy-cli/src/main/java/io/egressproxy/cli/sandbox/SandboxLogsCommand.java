@@ -24,6 +24,7 @@ public final class SandboxLogsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        SandboxNames.check(name);
         LaunchContext ctx = options.context(spec, false, true);
         for (ProxyAdmin.Decision d : ctx.admin().decisions(name)) {
             ctx.out().println(line(d));

@@ -26,6 +26,7 @@ public final class SandboxRmCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        names.forEach(SandboxNames::check); // every one before anything is removed
         SandboxLauncher launcher = new SandboxLauncher(options.context(spec, false, false));
         for (String name : names) {
             launcher.remove(name, SandboxRuntimeKind.parse(runtime));

@@ -66,6 +66,6 @@ public final class SandboxStore {
     }
 
     private Path file(String name) {
-        return dir.resolve(name + ".properties");
+        return dir.resolve(SandboxNames.check(name) + ".properties"); // a checked name cannot leave the directory
     }
 }

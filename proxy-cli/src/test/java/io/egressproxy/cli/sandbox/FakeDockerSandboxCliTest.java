@@ -167,6 +167,21 @@ class FakeDockerSandboxCliTest {
     }
 
     @Test
+    void rmAndExecRefuseANameThatIsAPathOrAnOptionBeforeTouchingAnything() throws Exception {
+        Path outside = Files.writeString(dir.resolve("x.properties"), "not the launcher's"); // --state-dir is dir/state
+        Run rm = cli("sandbox", "rm", "ok-name", "../x");
+        assertThat(rm.code).as(rm.err).isEqualTo(2);
+        assertThat(rm.err).contains("sandbox name '../x' must be letters, digits");
+        assertThat(outside).hasContent("not the launcher's");
+
+        Run exec = cli("sandbox", "exec", "--", "--privileged", "-u0", "x", "id");
+        assertThat(exec.code).as(exec.err).isEqualTo(2);
+        assertThat(exec.err).contains("sandbox name '--privileged' must be letters, digits");
+        assertThat(dockerCalls()).as("not even ok-name was removed").isEmpty();
+        assertThat(adminCalls).isEmpty();
+    }
+
+    @Test
     void aDockerFailureIsReportedWithCommandCodeAndStderrAndEverythingIsRemoved() throws Exception {
         Files.writeString(dir.resolve("fail"), "network proxy");
         Run run = cli("sandbox", "run", "agent", "--runtime", "docker-sandbox", "--image", "agent-image:1",

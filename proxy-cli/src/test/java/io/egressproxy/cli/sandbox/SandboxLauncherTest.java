@@ -160,6 +160,46 @@ class SandboxLauncherTest {
     }
 
     @Test
+    void namesThatCouldBePathsOrOptionsAreRefusedBeforeAnythingIsTouched() throws Exception {
+        Path outside = Files.writeString(dir.resolve("x.properties"), "not the launcher's"); // state is dir/state
+        SandboxLauncher launcher = launcher(new RecordingDocker(log, line -> false).answer("docker inspect", "x\n"), null);
+        assertThatThrownBy(() -> launcher.remove("../x", SandboxRuntimeKind.DOCKER))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("sandbox name '../x' must be");
+        assertThatThrownBy(() -> launcher.remove("../x", SandboxRuntimeKind.DOCKER_SANDBOX)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> launcher.exec("--privileged", List.of("-u0", "x", "id")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("sandbox name '--privileged' must be");
+        assertThat(outside).hasContent("not the launcher's");
+        assertThat(log).isEmpty();
+    }
+
+    @Test
+    void execEntersOnlyAContainerLabelledAsThisSandbox() throws Exception {
+        SandboxLauncher stranger = launcher(new RecordingDocker(log, line -> false).answer("docker inspect", "\n"), null);
+        assertThatThrownBy(() -> stranger.exec("postgres", List.of("id")))
+                .isInstanceOf(NoSuchSandboxException.class)
+                .hasMessageContaining("container postgres is not a sandbox of this launcher (it has no io.egressproxy.sandbox=postgres label)");
+        RecordingDocker none = new RecordingDocker(log, line -> line.startsWith("docker inspect"));
+        none.failureStderr = "Error: No such container: agent\n";
+        assertThatThrownBy(() -> launcher(none, null).exec("agent", List.of("id")))
+                .isInstanceOf(NoSuchSandboxException.class).hasMessageContaining("no sandbox agent: there is no container of that name");
+        assertThat(log).noneMatch(l -> l.startsWith("attach"));
+
+        launcher(new RecordingDocker(log, line -> false).answer("docker inspect", "agent\n"), null).exec("agent", List.of("id"));
+        assertThat(log).contains("docker inspect --type container --format {{index .Config.Labels \"io.egressproxy.sandbox\"}} agent")
+                .last().isEqualTo("attach docker exec -i agent id");
+    }
+
+    @Test
+    void execEntersOnlyADockerSandboxTheLauncherHasARecordOf() throws Exception {
+        SandboxLauncher launcher = launcher(new RecordingDocker(log, line -> false).answer("docker inspect", "\n"), null);
+        assertThatThrownBy(() -> launcher.exec("vm", List.of("id"))).isInstanceOf(NoSuchSandboxException.class);
+        assertThat(log).noneMatch(l -> l.startsWith("attach"));
+        new SandboxStore(dir.resolve("state")).save(new SandboxStore.Entry("vm", SandboxRuntimeKind.DOCKER_SANDBOX, 40001, List.of()));
+        launcher.exec("vm", List.of("id"));
+        assertThat(log).last().asString().startsWith("attach docker sandbox exec -i -e HTTP_PROXY=http://host.docker.internal:40001");
+    }
+
+    @Test
     void removeIsIdempotent() throws Exception {
         SandboxLauncher launcher = launcher(new RecordingDocker(log, line -> false), null);
         launcher.remove("agent", SandboxRuntimeKind.DOCKER);
