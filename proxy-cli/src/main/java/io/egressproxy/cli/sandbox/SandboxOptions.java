@@ -27,7 +27,7 @@ public final class SandboxOptions {
     String subnetPool;
 
     @Option(names = "--docker-timeout", paramLabel = "SECONDS", defaultValue = "120",
-            description = "Time limit for each docker command (default: ${DEFAULT-VALUE}).")
+            description = "Time limit for each docker command, at least 1 (default: ${DEFAULT-VALUE}).")
     long dockerTimeout;
 
     @Option(names = "--docker", paramLabel = "FILE", defaultValue = "${env:EGRESS_PROXY_DOCKER:-docker}",
@@ -42,6 +42,10 @@ public final class SandboxOptions {
      * @param needAdmin  false: a proxy that is not running gives a null admin (for {@code rm})
      */
     LaunchContext context(CommandSpec spec, boolean startProxy, boolean needAdmin) throws IOException, InterruptedException {
+        if (dockerTimeout <= 0) {
+            throw new IllegalArgumentException("--docker-timeout " + dockerTimeout + " leaves docker no time;"
+                    + " give the seconds each docker command may take, at least 1 (default 120)");
+        }
         LauncherSetup setup = new LauncherSetup(config);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();

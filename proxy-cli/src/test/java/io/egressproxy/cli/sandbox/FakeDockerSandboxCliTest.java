@@ -182,6 +182,16 @@ class FakeDockerSandboxCliTest {
     }
 
     @Test
+    void aDockerTimeoutThatIsNotPositiveIsRefused() throws Exception {
+        for (String timeout : List.of("-5", "0")) {
+            Run ls = cli("sandbox", "ls", "--docker-timeout", timeout);
+            assertThat(ls.code).as(ls.err).isEqualTo(2);
+            assertThat(ls.err).contains("--docker-timeout " + timeout + " leaves docker no time");
+        }
+        assertThat(dockerCalls()).isEmpty();
+    }
+
+    @Test
     void aDockerFailureIsReportedWithCommandCodeAndStderrAndEverythingIsRemoved() throws Exception {
         Files.writeString(dir.resolve("fail"), "network proxy");
         Run run = cli("sandbox", "run", "agent", "--runtime", "docker-sandbox", "--image", "agent-image:1",
