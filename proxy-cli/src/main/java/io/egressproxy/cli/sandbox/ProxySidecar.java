@@ -53,9 +53,9 @@ public final class ProxySidecar {
         if (healthy(adminBase)) {
             return;
         }
-        Files.createDirectories(stateDir);
-        Path log = stateDir.resolve("proxy.log");
-        Path pid = stateDir.resolve("proxy.pid");
+        PrivateFiles.createDirectories(stateDir);
+        Path log = PrivateFiles.restrict(stateDir.resolve("proxy.log"));
+        Path pid = PrivateFiles.restrict(stateDir.resolve("proxy.pid"));
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> argv = serveArgv(java, System.getProperty("java.class.path"), config);
         // detached, so that Ctrl-C on the `sandbox run` that started it does not stop every sandbox's proxy

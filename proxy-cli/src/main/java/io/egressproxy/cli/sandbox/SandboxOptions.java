@@ -53,6 +53,9 @@ public final class SandboxOptions {
             ProxySidecar.ensure(setup.adminBase(), setup.configFile(), stateDir, err);
             setup.placeholderWarnings().forEach(err::println);
         }
+        if (startProxy) {
+            PrivateFiles.createDirectories(stateDir); // whichever of the steps below comes first would create it world-readable
+        }
         Path caFile = startProxy ? setup.caFile() : null;
         Path trustStore = caFile == null ? null : JavaTrustStore.write(caFile, stateDir.resolve("truststore.p12"));
         ProxyAdmin admin = needAdmin || ProxySidecar.healthy(setup.adminBase()) ? setup.admin() : null;

@@ -31,15 +31,16 @@ public final class SandboxStore {
         return dir;
     }
 
+    /** Writes the record owner-only ({@link PrivateFiles}): it holds the {@code -e} values. */
     public void save(Entry entry) throws IOException {
-        Files.createDirectories(dir);
+        PrivateFiles.createDirectories(dir);
         Properties p = new Properties();
         p.setProperty("runtime", entry.runtime().label());
         p.setProperty("proxy-port", String.valueOf(entry.proxyPort()));
         for (int i = 0; i < entry.env().size(); i++) {
             p.setProperty("env." + i, entry.env().get(i));
         }
-        try (Writer w = Files.newBufferedWriter(file(entry.name()))) {
+        try (Writer w = Files.newBufferedWriter(PrivateFiles.restrict(file(entry.name())))) {
             p.store(w, "egress-proxy sandbox " + entry.name());
         }
     }

@@ -113,6 +113,8 @@ class FakeDockerSandboxCliTest {
                 "--", "claude", "--continue");
         assertThat(run.code).as(run.err).isZero();
         assertThat(run.out.strip()).isEqualTo("agent");
+        assertThat(SandboxStoreTest.permissions(dir.resolve("state"))).as("it holds -e values").isEqualTo("rwx------");
+        assertThat(SandboxStoreTest.permissions(dir.resolve("state/agent.properties"))).isEqualTo("rw-------");
 
         List<String> calls = dockerCalls();
         assertThat(calls).hasSize(8);

@@ -52,6 +52,9 @@ class ProxySidecarTest {
             assertThat(proxy.processGroup()).isNotEqualTo(self.processGroup());
             assertThat(proxy.session()).isEqualTo(pid).isNotEqualTo(self.session());
             assertThat(Files.readSymbolicLink(Path.of("/proc/" + pid + "/fd/0"))).isEqualTo(Path.of("/dev/null"));
+            assertThat(SandboxStoreTest.permissions(state)).isEqualTo("rwx------");
+            assertThat(SandboxStoreTest.permissions(state.resolve("proxy.log"))).isEqualTo("rw-------");
+            assertThat(SandboxStoreTest.permissions(state.resolve("proxy.pid"))).isEqualTo("rw-------");
         } finally {
             ProcessHandle.of(pid).ifPresent(p -> {
                 p.destroy();
