@@ -15,9 +15,14 @@ public final class SandboxNames {
     private SandboxNames() {
     }
 
+    /** Does {@code name} follow the rule? */
+    public static boolean isValid(String name) {
+        return name != null && VALID.matcher(name).matches();
+    }
+
     /** Returns {@code name}, or throws saying what a name may be. */
     public static String check(String name) {
-        if (name == null || !VALID.matcher(name).matches()) {
+        if (!isValid(name)) {
             throw new IllegalArgumentException("sandbox name '" + name + "' must be letters, digits, '_', '.' or '-'"
                     + " (at most 63, starting with a letter or digit), as Docker requires for names");
         }

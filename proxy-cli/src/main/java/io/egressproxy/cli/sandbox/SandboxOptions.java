@@ -37,6 +37,11 @@ public final class SandboxOptions {
     @Option(names = "--jar", paramLabel = "FILE", description = "The egress-proxy jar to run bridges from (default: the one running).")
     Path jar;
 
+    /** Does the proxy's state file keep anything for {@code name} (see {@link LauncherSetup#savedStateFor})? */
+    boolean proxySavedStateFor(String name) {
+        return new LauncherSetup(config).savedStateFor(name);
+    }
+
     /**
      * @param startProxy start {@code egress-proxy serve} when the admin API does not answer
      * @param needAdmin  false: a proxy that is not running gives a null admin (for {@code rm})
@@ -58,10 +63,8 @@ public final class SandboxOptions {
         }
         Path caFile = startProxy ? setup.caFile() : null;
         Path trustStore = caFile == null ? null : JavaTrustStore.write(caFile, stateDir.resolve("truststore.p12"));
+        // null when the proxy is not running and the command can do without it; each command says what that means for it
         ProxyAdmin admin = needAdmin || ProxySidecar.healthy(setup.adminBase()) ? setup.admin() : null;
-        if (admin == null) {
-            err.println("the proxy is not running; skipping its listener and registration");
-        }
         return new LaunchContext(new DockerCli(Duration.ofSeconds(dockerTimeout), docker), admin, out, err,
                 new SubnetPool(subnetPool, 24), caFile, trustStore,
                 jar != null ? jar : LauncherSetup.ownJar(), startProxy ? setup.placeholders() : java.util.Map.of(),

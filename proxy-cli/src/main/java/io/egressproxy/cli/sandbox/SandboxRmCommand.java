@@ -27,10 +27,19 @@ public final class SandboxRmCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         names.forEach(SandboxNames::check); // every one before anything is removed
-        SandboxLauncher launcher = new SandboxLauncher(options.context(spec, false, false));
+        LaunchContext ctx = options.context(spec, false, false);
+        SandboxLauncher launcher = new SandboxLauncher(ctx);
+        if (ctx.admin() == null) {
+            ctx.err().println("the proxy is not running: there is no listener or registration to remove (they ended with it)");
+        }
         for (String name : names) {
             launcher.remove(name, SandboxRuntimeKind.parse(runtime));
             spec.commandLine().getOut().println(name);
+            if (ctx.admin() == null && options.proxySavedStateFor(name)) {
+                ctx.err().println("WARNING: the proxy's state file still keeps policy saved for " + name + " (e.g. with"
+                        + " `sandbox network proxy " + name + "`), and a new sandbox " + name + " would get it; start the proxy"
+                        + " and run `egress-proxy sandbox rm " + name + "` again to remove it");
+            }
         }
         spec.commandLine().getOut().flush();
         return 0;

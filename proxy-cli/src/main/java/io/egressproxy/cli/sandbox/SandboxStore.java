@@ -62,6 +62,17 @@ public final class SandboxStore {
                 Integer.parseInt(p.getProperty("proxy-port", "0")), env));
     }
 
+    /** The names of every sandbox on record, sorted. */
+    public List<String> names() throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (var files = Files.list(dir)) {
+            return files.map(f -> f.getFileName().toString()).filter(f -> f.endsWith(".properties"))
+                    .map(f -> f.substring(0, f.length() - ".properties".length())).filter(SandboxNames::isValid).sorted().toList();
+        }
+    }
+
     public void delete(String name) throws IOException {
         Files.deleteIfExists(file(name));
     }

@@ -71,6 +71,8 @@ class FakeDockerSandboxCliTest {
                 "if [ \"$2\" = exec ] && [ \"$3\" = -i ]; then cat > '" + dir + "/stdin.'$(wc -l < '" + dockerLog + "'); fi",
                 // Ctrl-C at a terminal: SIGINT to the CLI (and to this, which then exits 0 as docker may)
                 "case \"$*\" in *' interrupt-me') kill -INT $PPID; sleep 1; exit 0;; esac",
+                // a test answers `docker A B …` by writing the file answer.A.B
+                "if [ -f '" + dir + "/answer.'\"$1.$2\" ]; then cat '" + dir + "/answer.'\"$1.$2\"; fi",
                 "if [ -f '" + dir + "/fail' ] && printf '%s' \"$*\" | grep -qF \"$(cat '" + dir + "/fail')\"; then",
                 "  echo 'proxy configuration rejected' >&2; exit 3",
                 "fi",
@@ -191,6 +193,35 @@ class FakeDockerSandboxCliTest {
             assertThat(ls.err).contains("--docker-timeout " + timeout + " leaves docker no time");
         }
         assertThat(dockerCalls()).isEmpty();
+    }
+
+    @Test
+    void lsSaysHowToFixASandboxTheRunningProxyDoesNotKnowAndOnlyRmSaysWhatAStoppedProxyMeansForIt() throws Exception {
+        Files.writeString(dir.resolve("answer.ps.-a"), "agent\tUp 2 hours\tbusybox\nstale\tUp 3 hours\tbusybox\n");
+        Run ls = cli("sandbox", "ls");
+        assertThat(ls.code).as(ls.err).isZero();
+        assertThat(ls.out).contains("agent\tdocker\tUp 2 hours\tbusybox\tregistered", "stale\tdocker\tUp 3 hours\tbusybox\t-");
+        assertThat(ls.err).contains("PROXY - for stale: not registered with the running proxy (it was restarted after stale started),"
+                + " so stale reaches nothing; make it again: `egress-proxy sandbox rm stale`, then `egress-proxy sandbox run stale …`")
+                .doesNotContain("for agent", "not running");
+
+        admin.stop(0);
+        ls = cli("sandbox", "ls");
+        assertThat(ls.code).as(ls.err).isZero();
+        assertThat(ls.err).contains("PROXY -: the proxy is not running, so no sandbox reaches anything")
+                .doesNotContain("skipping");
+
+        Files.writeString(dir.resolve("answer.inspect.--type"), "agent\n"); // its label: a launcher sandbox
+        Run exec = cli("sandbox", "exec", "agent", "--", "true");
+        assertThat(exec.code).as(exec.err).isZero();
+        assertThat(exec.err).isEmpty();
+
+        Files.writeString(dir.resolve("proxy.conf.state.json"), "{\"scopes\": {\"agent\": {\"addAllow\": [\"saved.example.com\"]}}}");
+        Run rm = cli("sandbox", "rm", "agent");
+        assertThat(rm.code).as(rm.err).isZero();
+        assertThat(rm.err).contains("the proxy is not running: there is no listener or registration to remove",
+                "WARNING: the proxy's state file still keeps policy saved for agent",
+                "start the proxy and run `egress-proxy sandbox rm agent` again");
     }
 
     @Test
