@@ -225,6 +225,23 @@ class FakeDockerSandboxCliTest {
     }
 
     @Test
+    void logsOfANameNothingKnowsFailsAndOfAQuietSandboxSaysThereIsNothingYet() throws Exception {
+        Run ghost = cli("sandbox", "logs", "ghost");
+        assertThat(ghost.code).as(ghost.err).isEqualTo(1);
+        assertThat(ghost.err).contains("no sandbox ghost: the proxy has no sandbox of that name, no container has the label"
+                + " io.egressproxy.sandbox=ghost, and the launcher has no record of it; `egress-proxy sandbox ls` lists the sandboxes");
+
+        Run registered = cli("sandbox", "logs", "agent"); // the fake admin has agent registered, and no decisions
+        assertThat(registered.code).as(registered.err).isZero();
+        assertThat(registered.err).contains("no decisions about sandbox agent yet");
+
+        Files.writeString(dir.resolve("answer.ps.-aq"), "c0ffee\n"); // a container labelled for the name
+        Run container = cli("sandbox", "logs", "ghost");
+        assertThat(container.code).as(container.err).isZero();
+        assertThat(container.err).contains("no decisions about sandbox ghost yet");
+    }
+
+    @Test
     void aDockerFailureIsReportedWithCommandCodeAndStderrAndEverythingIsRemoved() throws Exception {
         Files.writeString(dir.resolve("fail"), "network proxy");
         Run run = cli("sandbox", "run", "agent", "--runtime", "docker-sandbox", "--image", "agent-image:1",
