@@ -27,13 +27,25 @@ public final class AdminApi implements ProxyAdmin {
         // recognised by the per-sandbox listener instead (opened later, the only thing they can
         // reach), so it gets a random token that is never stored or shown to anyone.
         client.post("v1/sandboxes", named(sandbox).put("token", randomToken()).put("ephemeral", true).toString());
-        client.post("v1/policy/default", JSON.createObjectNode().put("sandbox", sandbox).put("policy", "deny")
-                .put("ephemeral", true).toString());
-        if (!allow.isEmpty()) {
-            client.post("v1/policy/allow", patterns(sandbox, allow).toString());
-        }
-        if (!block.isEmpty()) {
-            client.post("v1/policy/block", patterns(sandbox, block).toString());
+        try {
+            client.post("v1/policy/default", JSON.createObjectNode().put("sandbox", sandbox).put("policy", "deny")
+                    .put("ephemeral", true).toString());
+            if (!allow.isEmpty()) {
+                client.post("v1/policy/allow", patterns(sandbox, allow).toString());
+            }
+            if (!block.isEmpty()) {
+                client.post("v1/policy/block", patterns(sandbox, block).toString());
+            }
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            // The registration above is ours (the proxy refuses a name that is taken), so a list the
+            // proxy refused (a bad pattern) must not leave it behind: the launcher records the undo
+            // step only for a registration that succeeded as a whole.
+            try {
+                unregister(sandbox);
+            } catch (IOException | InterruptedException | RuntimeException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
         }
     }
 
@@ -41,6 +53,12 @@ public final class AdminApi implements ProxyAdmin {
     public void unregister(String sandbox) throws IOException, InterruptedException {
         // registered as ephemeral, so removed as ephemeral: the proxy's state file is not touched
         ignoreNotFound(() -> client.post("v1/sandboxes/remove", named(sandbox).put("ephemeral", true).toString()));
+    }
+
+    @Override
+    public void forget(String sandbox) throws IOException, InterruptedException {
+        // not ephemeral: the proxy then also drops what its state file keeps for the name
+        ignoreNotFound(() -> client.post("v1/sandboxes/remove", named(sandbox).toString()));
     }
 
     @Override

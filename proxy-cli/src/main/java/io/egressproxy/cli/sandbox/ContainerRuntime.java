@@ -118,6 +118,25 @@ final class ContainerRuntime implements SandboxRuntime {
     }
 
     @Override
+    public void requireSandbox(String name) throws Exception {
+        String label;
+        try {
+            label = ctx.docker().run(DockerArgs.sandboxLabel(name)).strip();
+        } catch (DockerException e) {
+            if (!e.stderr().toLowerCase(java.util.Locale.ROOT).contains("no such")) {
+                throw e;
+            }
+            throw new NoSuchSandboxException("no sandbox " + name + ": there is no container of that name;"
+                    + " `egress-proxy sandbox ls` lists the sandboxes");
+        }
+        if (!label.equals(name)) {
+            throw new NoSuchSandboxException("container " + name + " is not a sandbox of this launcher (it has no "
+                    + Labels.SANDBOX + "=" + name + " label), so the launcher will not enter it;"
+                    + " `egress-proxy sandbox ls` lists the sandboxes");
+        }
+    }
+
+    @Override
     public int enter(String name, List<String> command, boolean detach) throws Exception {
         if (detach) {
             if (!command.isEmpty()) {

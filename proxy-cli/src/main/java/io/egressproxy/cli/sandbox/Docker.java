@@ -21,7 +21,8 @@ public interface Docker {
 
     /**
      * Runs {@code argv} attached to this process's terminal (an interactive session) and returns its
-     * exit code. The session lasts as long as the person wants; Ctrl-C ends it.
+     * exit code. The session lasts as long as the person wants; Ctrl-C ends it, and then the exit
+     * code says so (130, or 128 + the signal that ended it), whatever the command itself returned.
      */
     int attach(List<String> argv) throws DockerException;
 }

@@ -155,6 +155,12 @@ public final class DockerArgs {
         return argv;
     }
 
+    /** The container's {@link Labels#SANDBOX} label (empty when it has none); fails when there is no such container. */
+    public static List<String> sandboxLabel(String container) {
+        return List.of("docker", "inspect", "--type", "container", "--format",
+                "{{index .Config.Labels \"" + Labels.SANDBOX + "\"}}", container);
+    }
+
     /** Every launcher container: name, status, image, tab-separated. */
     public static List<String> list() {
         return List.of("docker", "ps", "-a", "--filter", "label=" + Labels.SANDBOX,

@@ -61,7 +61,7 @@ public final class DockerCli implements Docker {
     public int attach(List<String> argv) throws DockerException {
         Process process = start(new ProcessBuilder(resolve(argv)).inheritIO(), argv);
         try {
-            return process.waitFor();
+            return ForegroundChild.waitFor(process);
         } catch (InterruptedException e) {
             process.destroy();
             Thread.currentThread().interrupt();

@@ -1,5 +1,7 @@
 package io.egressproxy.cli.sandbox;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import io.egressproxy.core.admin.AdminClient;
@@ -53,6 +55,24 @@ public final class LauncherSetup {
                     + "); start the proxy once with this config so it creates the token", e);
         }
         return new AdminApi(new AdminClient(adminBase(), token));
+    }
+
+    /**
+     * Does the proxy's state file keep anything for this sandbox name: a registration or saved
+     * policy changes, which only the running proxy can remove? True when the file cannot be read.
+     */
+    public boolean savedStateFor(String name) {
+        Path stateFile = settings.admin().stateFile() != null ? settings.admin().stateFile()
+                : configFile != null ? Path.of(configFile + ".state.json") : null; // where `serve --config` keeps it
+        if (stateFile == null || !Files.exists(stateFile)) {
+            return false;
+        }
+        try {
+            JsonNode state = new ObjectMapper().readTree(stateFile.toFile());
+            return state.path("scopes").has(name) || state.path("sandboxes").has(name);
+        } catch (IOException e) {
+            return true;
+        }
     }
 
     /** The CA certificate file sandboxes must trust (created on first use, as {@code serve} would). */

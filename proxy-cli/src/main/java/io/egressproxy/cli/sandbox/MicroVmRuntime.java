@@ -81,9 +81,20 @@ final class MicroVmRuntime implements SandboxRuntime {
     }
 
     @Override
+    public void requireSandbox(String name) throws Exception {
+        if (ctx.store().find(name).isEmpty()) {
+            throw notStarted(name);
+        }
+    }
+
+    private NoSuchSandboxException notStarted(String name) {
+        return new NoSuchSandboxException("no docker sandbox " + name + " was started by egress-proxy (nothing in "
+                + ctx.store().dir() + "); `egress-proxy sandbox ls` lists the sandboxes");
+    }
+
+    @Override
     public int enter(String name, List<String> command, boolean detach) throws Exception {
-        SandboxStore.Entry entry = ctx.store().find(name).orElseThrow(() -> new IllegalArgumentException(
-                "no docker sandbox " + name + " was started by egress-proxy (nothing in " + ctx.store().dir() + ")"));
+        SandboxStore.Entry entry = ctx.store().find(name).orElseThrow(() -> notStarted(name));
         Map<String, String> env = environment(entry.proxyPort(), entry.env());
         if (detach) {
             if (!command.isEmpty()) {

@@ -12,11 +12,23 @@ public interface ProxyAdmin {
     record Decision(String at, String sandbox, String method, String target, String decision, int status, String reason) {
     }
 
-    /** Registers the sandbox, default-deny, with its allow and block lists (never persisted: the sandbox is temporary). */
+    /**
+     * Registers the sandbox, default-deny, with its allow and block lists (never persisted: the
+     * sandbox is temporary). All or nothing: when a list is refused, the registration is removed
+     * again. A name that is already registered is refused and left as it is.
+     */
     void register(String sandbox, List<String> allow, List<String> block) throws IOException, InterruptedException;
 
-    /** Forgets the sandbox and its policy; no error when it is unknown. */
+    /** Undoes {@link #register}: forgets the sandbox and its live policy; no error when it is unknown. */
     void unregister(String sandbox) throws IOException, InterruptedException;
+
+    /**
+     * Forgets everything the proxy keeps about the name, for {@code sandbox rm}: its registration,
+     * its listener, and policy changes saved for it (e.g. with {@code sandbox network proxy NAME}),
+     * even when it is no longer registered, so that a new sandbox of the name starts with only what
+     * its own run says. No error when there is nothing.
+     */
+    void forget(String sandbox) throws IOException, InterruptedException;
 
     /** Opens a listener whose clients are this sandbox; {@code listen} may have port 0. Returns the bound HOST:PORT. */
     String openListener(String sandbox, String listen) throws IOException, InterruptedException;

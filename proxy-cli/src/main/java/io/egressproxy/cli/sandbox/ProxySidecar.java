@@ -14,8 +14,9 @@ import java.util.List;
 
 /**
  * Makes sure the proxy runs before a launch: when its admin API does not answer {@code /healthz},
- * starts {@code egress-proxy serve} in the background from this same jar (or class path), with its
- * log and pid files under the state directory, and waits (bounded) until it answers.
+ * starts {@code egress-proxy serve} in the background from this same jar (or class path), detached
+ * from this terminal ({@link DetachedProcess}), with its log and pid files under the state
+ * directory, and waits (bounded) until it answers.
  */
 public final class ProxySidecar {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
@@ -52,13 +53,13 @@ public final class ProxySidecar {
         if (healthy(adminBase)) {
             return;
         }
-        Files.createDirectories(stateDir);
-        Path log = stateDir.resolve("proxy.log");
-        Path pid = stateDir.resolve("proxy.pid");
+        PrivateFiles.createDirectories(stateDir);
+        Path log = PrivateFiles.restrict(stateDir.resolve("proxy.log"));
+        Path pid = PrivateFiles.restrict(stateDir.resolve("proxy.pid"));
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> argv = serveArgv(java, System.getProperty("java.class.path"), config);
-        Process process = new ProcessBuilder(argv).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        // detached, so that Ctrl-C on the `sandbox run` that started it does not stop every sandbox's proxy
+        Process process = DetachedProcess.start(argv, log);
         Files.writeString(pid, process.pid() + "\n");
         err.println("started the proxy (`egress-proxy serve`, pid " + process.pid() + ", log " + log + ")");
         err.flush();

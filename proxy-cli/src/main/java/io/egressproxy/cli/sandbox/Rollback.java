@@ -22,7 +22,12 @@ public final class Rollback {
 
     private final Deque<Step> created = new ArrayDeque<>();
 
-    /** Records that {@code what} now exists and how to remove it. */
+    /**
+     * Records that {@code what} now exists and how to remove it. Call it once the step succeeded, so
+     * that a failed step never removes something that was there before; only a step that can fail
+     * half-way (leaving part of its work behind) is recorded first, with an undo that finds exactly
+     * what this launch made (by the sandbox's label or rule comment).
+     */
     public void created(String what, Undo undo) {
         created.push(new Step(what, undo));
     }

@@ -23,6 +23,7 @@ public final class SandboxExecCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        SandboxNames.check(name); // before anything reads a file or runs docker with it
         return new SandboxLauncher(options.context(spec, false, false)).exec(name, command);
     }
 }

@@ -37,8 +37,12 @@ public final class SandboxLauncher {
         }
         Rollback rollback = new Rollback();
         try {
-            rollback.created("registration of sandbox " + name, () -> ctx.admin().unregister(name));
             ctx.admin().register(name, spec.allow(), spec.block());
+            // Recorded only once registering succeeded: when it fails because the name is taken (a
+            // concurrent run, or POST /v1/sandboxes), that registration and its listener are
+            // someone else's. A registration that holds the name also keeps any other launch of it
+            // from getting this far, so the runtime's label-based undo steps touch only ours.
+            rollback.created("registration of sandbox " + name, () -> ctx.admin().unregister(name));
             runtime.create(spec, rollback);
             rollback.commit();
         } catch (Exception e) {
@@ -57,26 +61,29 @@ public final class SandboxLauncher {
         int exit = runtime.enter(name, spec.command(), false);
         // The sandbox outlives its command, as a workspace should (state, bridges, a second shell);
         // say so, since `docker run` users expect the container to stop with it.
-        ctx.err().println("sandbox " + name + " is still running (command exited with " + exit + "); attach again with"
+        ctx.err().println("sandbox " + name + " is still running (command " + ForegroundChild.describe(exit) + "); attach again with"
                 + " `egress-proxy sandbox exec " + name + " -- sh`, remove it with `egress-proxy sandbox rm " + name + "`");
         ctx.err().flush();
         return exit;
     }
 
-    /** Runs a command in a running sandbox, attached. */
+    /** Runs a command in a running sandbox, attached; refuses anything that is not one of the launcher's sandboxes. */
     public int exec(String name, List<String> command) throws Exception {
-        return runtime(kindOf(name, SandboxRuntimeKind.DOCKER)).enter(name, command, false);
+        SandboxRuntime runtime = runtime(kindOf(SandboxNames.check(name), SandboxRuntimeKind.DOCKER));
+        runtime.requireSandbox(name);
+        return runtime.enter(name, command, false);
     }
 
     /**
-     * Removes the sandbox, its network, firewall rules, listener and registration; whatever is
-     * already gone is skipped. {@code admin} may be null when the proxy is not running.
+     * Removes the sandbox, its network, firewall rules, listener, registration and the policy the
+     * proxy saved for the name; whatever is already gone is skipped. {@code admin} may be null when
+     * the proxy is not running.
      */
     public void remove(String name, SandboxRuntimeKind hint) throws Exception {
-        runtime(kindOf(name, hint)).remove(name);
+        runtime(kindOf(SandboxNames.check(name), hint)).remove(name);
         if (ctx.admin() != null) {
             ctx.admin().closeListener(name);
-            ctx.admin().unregister(name);
+            ctx.admin().forget(name);
         }
         ctx.store().delete(name);
     }

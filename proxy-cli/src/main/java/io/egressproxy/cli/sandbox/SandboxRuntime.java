@@ -13,6 +13,9 @@ interface SandboxRuntime {
 
     void create(SandboxSpec spec, Rollback rollback) throws Exception;
 
+    /** Fails with {@link NoSuchSandboxException} unless NAME is a sandbox this launcher started (so exec enters nothing else). */
+    void requireSandbox(String name) throws Exception;
+
     /** Runs {@code command} in the sandbox: attached (returning its exit code), or detached (returning 0). */
     int enter(String name, List<String> command, boolean detach) throws Exception;
 

@@ -16,10 +16,7 @@ public record SandboxSpec(String name, String image, SandboxRuntimeKind runtime,
                           List<BridgeRoute> bridges, List<String> env, List<String> volumes, Path workspace,
                           boolean detach, List<String> command) {
     public SandboxSpec {
-        if (!name.matches("[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}")) {
-            throw new IllegalArgumentException("sandbox name '" + name + "' must be letters, digits, '_', '.' or '-'"
-                    + " (at most 63, starting with a letter or digit), as Docker requires for names");
-        }
+        SandboxNames.check(name);
         allow = List.copyOf(allow);
         block = List.copyOf(block);
         bridges = List.copyOf(bridges);

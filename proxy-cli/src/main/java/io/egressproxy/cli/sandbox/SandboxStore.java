@@ -31,15 +31,16 @@ public final class SandboxStore {
         return dir;
     }
 
+    /** Writes the record owner-only ({@link PrivateFiles}): it holds the {@code -e} values. */
     public void save(Entry entry) throws IOException {
-        Files.createDirectories(dir);
+        PrivateFiles.createDirectories(dir);
         Properties p = new Properties();
         p.setProperty("runtime", entry.runtime().label());
         p.setProperty("proxy-port", String.valueOf(entry.proxyPort()));
         for (int i = 0; i < entry.env().size(); i++) {
             p.setProperty("env." + i, entry.env().get(i));
         }
-        try (Writer w = Files.newBufferedWriter(file(entry.name()))) {
+        try (Writer w = Files.newBufferedWriter(PrivateFiles.restrict(file(entry.name())))) {
             p.store(w, "egress-proxy sandbox " + entry.name());
         }
     }
@@ -61,11 +62,22 @@ public final class SandboxStore {
                 Integer.parseInt(p.getProperty("proxy-port", "0")), env));
     }
 
+    /** The names of every sandbox on record, sorted. */
+    public List<String> names() throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (var files = Files.list(dir)) {
+            return files.map(f -> f.getFileName().toString()).filter(f -> f.endsWith(".properties"))
+                    .map(f -> f.substring(0, f.length() - ".properties".length())).filter(SandboxNames::isValid).sorted().toList();
+        }
+    }
+
     public void delete(String name) throws IOException {
         Files.deleteIfExists(file(name));
     }
 
     private Path file(String name) {
-        return dir.resolve(name + ".properties");
+        return dir.resolve(SandboxNames.check(name) + ".properties"); // a checked name cannot leave the directory
     }
 }

@@ -9,18 +9,35 @@ import java.util.List;
  * immutable.
  */
 public final class SubnetPool {
+    /** Where a person sets the pool, for messages. */
+    static final String SETTING = "--subnet-pool (or EGRESS_PROXY_SANDBOX_SUBNET_POOL)";
+    /** The largest pool: wider ones would hand out addresses such as 0.0.0.0/24, never meant for a network. */
+    static final int WIDEST_POOL = 8;
+
     private final long base;
     private final int poolPrefix;
     private final int prefix;
 
+    /**
+     * @param poolCidr the pool, e.g. {@code 10.213.0.0/16}, from {@link #SETTING}
+     * @param prefix   the size of each sandbox network (the launcher uses /24)
+     */
     public SubnetPool(String poolCidr, int prefix) {
+        if (prefix < WIDEST_POOL || prefix > 29) {
+            throw new IllegalArgumentException("sandbox networks of /" + prefix + " are not supported; use /" + WIDEST_POOL + " to /29");
+        }
         long[] range = parse(poolCidr);
+        if (range == null) {
+            throw new IllegalArgumentException(SETTING + " '" + poolCidr + "' is not an IPv4 CIDR (four numbers 0-255,"
+                    + " '/', a prefix 0-32); write e.g. 10.213.0.0/16");
+        }
+        if (range[1] < WIDEST_POOL || range[1] > prefix) {
+            throw new IllegalArgumentException(SETTING + " " + poolCidr + (range[1] > prefix
+                    ? " is smaller than one /" + prefix + " sandbox network" : " is wider than any private range")
+                    + "; use a pool with a prefix from /" + WIDEST_POOL + " to /" + prefix + ", e.g. 10.213.0.0/16");
+        }
         this.base = range[0];
         this.poolPrefix = (int) range[1];
-        if (prefix < poolPrefix || prefix > 29) {
-            throw new IllegalArgumentException("subnet size /" + prefix + " does not fit the pool " + poolCidr
-                    + "; use a prefix between /" + poolPrefix + " and /29");
-        }
         this.prefix = prefix;
     }
 
@@ -28,8 +45,8 @@ public final class SubnetPool {
     public Subnet next(List<String> used) {
         List<long[]> taken = new ArrayList<>();
         for (String cidr : used) {
-            if (cidr.contains(".") && cidr.contains("/")) {
-                long[] r = parse(cidr.strip());
+            long[] r = parse(cidr.strip());
+            if (r != null) {
                 taken.add(new long[]{r[0], r[0] + size((int) r[1]) - 1});
             }
         }
@@ -42,22 +59,29 @@ public final class SubnetPool {
             }
         }
         throw new IllegalStateException("every /" + prefix + " in the sandbox subnet pool " + format(base) + "/" + poolPrefix
-                + " is in use; remove unused networks (docker network prune) or configure a larger egress-proxy.sandbox.subnet-pool");
+                + " is in use; remove unused networks (docker network prune) or give a larger pool with " + SETTING
+                + ", e.g. 10.213.0.0/16");
     }
 
     private static long size(int prefix) {
         return 1L << (32 - prefix);
     }
 
-    /** {address, prefix}, the address masked to the prefix. */
+    /** {address, prefix}, the address masked to the prefix; null when {@code cidr} is not an IPv4 CIDR (IPv6, junk). */
     private static long[] parse(String cidr) {
-        String[] parts = cidr.split("/");
-        String[] octets = parts[0].split("\\.");
-        if (parts.length != 2 || octets.length != 4) {
-            throw new IllegalArgumentException("'" + cidr + "' is not an IPv4 CIDR such as 10.213.0.0/16");
+        String[] parts = cidr == null ? new String[0] : cidr.split("/", -1);
+        if (parts.length != 2 || !parts[1].matches("\\d{1,2}") || Integer.parseInt(parts[1]) > 32) {
+            return null;
+        }
+        String[] octets = parts[0].split("\\.", -1);
+        if (octets.length != 4) {
+            return null;
         }
         long address = 0;
         for (String octet : octets) {
+            if (!octet.matches("\\d{1,3}") || Integer.parseInt(octet) > 255) {
+                return null;
+            }
             address = address << 8 | Integer.parseInt(octet);
         }
         int prefix = Integer.parseInt(parts[1]);

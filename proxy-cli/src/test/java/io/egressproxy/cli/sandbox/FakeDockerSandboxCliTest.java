@@ -21,6 +21,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -68,6 +69,10 @@ class FakeDockerSandboxCliTest {
                 "#!/bin/sh",
                 "printf '%s' \"$*\" | tr '\\n' ' ' >> '" + dockerLog + "'; echo >> '" + dockerLog + "'",
                 "if [ \"$2\" = exec ] && [ \"$3\" = -i ]; then cat > '" + dir + "/stdin.'$(wc -l < '" + dockerLog + "'); fi",
+                // Ctrl-C at a terminal: SIGINT to the CLI (and to this, which then exits 0 as docker may)
+                "case \"$*\" in *' interrupt-me') kill -INT $PPID; sleep 1; exit 0;; esac",
+                // a test answers `docker A B …` by writing the file answer.A.B
+                "if [ -f '" + dir + "/answer.'\"$1.$2\" ]; then cat '" + dir + "/answer.'\"$1.$2\"; fi",
                 "if [ -f '" + dir + "/fail' ] && printf '%s' \"$*\" | grep -qF \"$(cat '" + dir + "/fail')\"; then",
                 "  echo 'proxy configuration rejected' >&2; exit 3",
                 "fi",
@@ -110,6 +115,8 @@ class FakeDockerSandboxCliTest {
                 "--", "claude", "--continue");
         assertThat(run.code).as(run.err).isZero();
         assertThat(run.out.strip()).isEqualTo("agent");
+        assertThat(SandboxStoreTest.permissions(dir.resolve("state"))).as("it holds -e values").isEqualTo("rwx------");
+        assertThat(SandboxStoreTest.permissions(dir.resolve("state/agent.properties"))).isEqualTo("rw-------");
 
         List<String> calls = dockerCalls();
         assertThat(calls).hasSize(8);
@@ -147,9 +154,91 @@ class FakeDockerSandboxCliTest {
         Run rm = cli("sandbox", "rm", "agent");
         assertThat(rm.code).as(rm.err).isZero();
         assertThat(dockerCalls()).last().isEqualTo("sandbox rm agent");
-        assertThat(adminCalls).containsExactly("POST /v1/listeners/remove {\"sandbox\":\"agent\"}",
-                "POST /v1/sandboxes/remove {\"name\":\"agent\",\"ephemeral\":true}");
+        assertThat(adminCalls).as("rm also forgets what the proxy saved for the name: not ephemeral").containsExactly(
+                "POST /v1/listeners/remove {\"sandbox\":\"agent\"}", "POST /v1/sandboxes/remove {\"name\":\"agent\"}");
         assertThat(cli("sandbox", "rm", "agent").code).as("removing again is fine").isZero();
+    }
+
+    @Test
+    void ctrlCDuringTheAttachedCommandIsReportedAsAnInterruptNotAsExit0() throws Exception {
+        // its own process: the SIGINT goes to that JVM, as Ctrl-C would
+        CliProcess.Result run = CliProcess.run(List.of("sandbox", "run", "agent", "--runtime", "docker-sandbox",
+                "--image", "agent-image:1", "--workspace", dir.toString(), "--config", conf.toString(),
+                "--state-dir", dir.resolve("state").toString(), "--docker", docker.toString(), "--", "interrupt-me"), Map.of());
+        assertThat(run.code()).as(run.err()).isEqualTo(130);
+        assertThat(run.err()).contains("sandbox agent is still running (command ended by SIGINT, exit 130)")
+                .doesNotContain("exited with 0");
+    }
+
+    @Test
+    void rmAndExecRefuseANameThatIsAPathOrAnOptionBeforeTouchingAnything() throws Exception {
+        Path outside = Files.writeString(dir.resolve("x.properties"), "not the launcher's"); // --state-dir is dir/state
+        Run rm = cli("sandbox", "rm", "ok-name", "../x");
+        assertThat(rm.code).as(rm.err).isEqualTo(2);
+        assertThat(rm.err).contains("sandbox name '../x' must be letters, digits");
+        assertThat(outside).hasContent("not the launcher's");
+
+        Run exec = cli("sandbox", "exec", "--", "--privileged", "-u0", "x", "id");
+        assertThat(exec.code).as(exec.err).isEqualTo(2);
+        assertThat(exec.err).contains("sandbox name '--privileged' must be letters, digits");
+        assertThat(dockerCalls()).as("not even ok-name was removed").isEmpty();
+        assertThat(adminCalls).isEmpty();
+    }
+
+    @Test
+    void aDockerTimeoutThatIsNotPositiveIsRefused() throws Exception {
+        for (String timeout : List.of("-5", "0")) {
+            Run ls = cli("sandbox", "ls", "--docker-timeout", timeout);
+            assertThat(ls.code).as(ls.err).isEqualTo(2);
+            assertThat(ls.err).contains("--docker-timeout " + timeout + " leaves docker no time");
+        }
+        assertThat(dockerCalls()).isEmpty();
+    }
+
+    @Test
+    void lsSaysHowToFixASandboxTheRunningProxyDoesNotKnowAndOnlyRmSaysWhatAStoppedProxyMeansForIt() throws Exception {
+        Files.writeString(dir.resolve("answer.ps.-a"), "agent\tUp 2 hours\tbusybox\nstale\tUp 3 hours\tbusybox\n");
+        Run ls = cli("sandbox", "ls");
+        assertThat(ls.code).as(ls.err).isZero();
+        assertThat(ls.out).contains("agent\tdocker\tUp 2 hours\tbusybox\tregistered", "stale\tdocker\tUp 3 hours\tbusybox\t-");
+        assertThat(ls.err).contains("PROXY - for stale: not registered with the running proxy (it was restarted after stale started),"
+                + " so stale reaches nothing; make it again: `egress-proxy sandbox rm stale`, then `egress-proxy sandbox run stale …`")
+                .doesNotContain("for agent", "not running");
+
+        admin.stop(0);
+        ls = cli("sandbox", "ls");
+        assertThat(ls.code).as(ls.err).isZero();
+        assertThat(ls.err).contains("PROXY -: the proxy is not running, so no sandbox reaches anything")
+                .doesNotContain("skipping");
+
+        Files.writeString(dir.resolve("answer.inspect.--type"), "agent\n"); // its label: a launcher sandbox
+        Run exec = cli("sandbox", "exec", "agent", "--", "true");
+        assertThat(exec.code).as(exec.err).isZero();
+        assertThat(exec.err).isEmpty();
+
+        Files.writeString(dir.resolve("proxy.conf.state.json"), "{\"scopes\": {\"agent\": {\"addAllow\": [\"saved.example.com\"]}}}");
+        Run rm = cli("sandbox", "rm", "agent");
+        assertThat(rm.code).as(rm.err).isZero();
+        assertThat(rm.err).contains("the proxy is not running: there is no listener or registration to remove",
+                "WARNING: the proxy's state file still keeps policy saved for agent",
+                "start the proxy and run `egress-proxy sandbox rm agent` again");
+    }
+
+    @Test
+    void logsOfANameNothingKnowsFailsAndOfAQuietSandboxSaysThereIsNothingYet() throws Exception {
+        Run ghost = cli("sandbox", "logs", "ghost");
+        assertThat(ghost.code).as(ghost.err).isEqualTo(1);
+        assertThat(ghost.err).contains("no sandbox ghost: the proxy has no sandbox of that name, no container has the label"
+                + " io.egressproxy.sandbox=ghost, and the launcher has no record of it; `egress-proxy sandbox ls` lists the sandboxes");
+
+        Run registered = cli("sandbox", "logs", "agent"); // the fake admin has agent registered, and no decisions
+        assertThat(registered.code).as(registered.err).isZero();
+        assertThat(registered.err).contains("no decisions about sandbox agent yet");
+
+        Files.writeString(dir.resolve("answer.ps.-aq"), "c0ffee\n"); // a container labelled for the name
+        Run container = cli("sandbox", "logs", "ghost");
+        assertThat(container.code).as(container.err).isZero();
+        assertThat(container.err).contains("no decisions about sandbox ghost yet");
     }
 
     @Test

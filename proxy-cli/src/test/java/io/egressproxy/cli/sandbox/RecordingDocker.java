@@ -11,6 +11,8 @@ final class RecordingDocker implements Docker {
     private final Predicate<String> fails;
     private final java.util.Map<String, String> answers = new java.util.LinkedHashMap<>();
     boolean probes = true;
+    /** What a failing command prints on stderr. */
+    String failureStderr = "boom\n";
 
     RecordingDocker(List<String> log, Predicate<String> fails) {
         this.log = log;
@@ -42,7 +44,7 @@ final class RecordingDocker implements Docker {
             }
         });
         if (fails.test(line)) {
-            throw new DockerException(argv, 125, "boom\n");
+            throw new DockerException(argv, 125, failureStderr);
         }
         return answers.entrySet().stream().filter(e -> line.startsWith(e.getKey())).map(java.util.Map.Entry::getValue)
                 .findFirst().orElse("");

@@ -24,9 +24,11 @@ class SandboxLauncherTest {
     final List<String> log = new ArrayList<>();
     final StringWriter err = new StringWriter();
 
+    final RecordingAdmin admin = new RecordingAdmin(log);
+
     private SandboxLauncher launcher(RecordingDocker docker, Path jar) throws Exception {
         Path ca = Files.writeString(dir.resolve("ca.pem"), "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n");
-        return new SandboxLauncher(new LaunchContext(docker, new RecordingAdmin(log), new PrintWriter(new StringWriter(), true),
+        return new SandboxLauncher(new LaunchContext(docker, admin, new PrintWriter(new StringWriter(), true),
                 new PrintWriter(err, true), new SubnetPool("10.213.0.0/16", 24), ca,
                 Files.write(dir.resolve("truststore.p12"), new byte[]{1, 2, 3}), jar,
                 Map.of("ANTHROPIC_API_KEY", "placeholder"), new SandboxStore(dir.resolve("state")), false));
@@ -117,6 +119,20 @@ class SandboxLauncherTest {
     }
 
     @Test
+    void aRunWhoseNameIsRegisteredAlreadyRemovesNothing() throws Exception {
+        // a concurrent run of the same name, or a sandbox registered with POST /v1/sandboxes
+        admin.taken.add("agent");
+        for (SandboxRuntimeKind runtime : SandboxRuntimeKind.values()) {
+            log.clear();
+            assertThatThrownBy(() -> launcher(docker(line -> false), null).run(spec(runtime)))
+                    .isInstanceOf(SandboxLauncher.LaunchException.class).hasMessageContaining("already registered");
+            assertThat(log).as(runtime.label()).last().isEqualTo("admin register agent allow=[localhost:8080] block=[evil.example]");
+            assertThat(log).noneMatch(l -> l.startsWith("admin unregister") || l.startsWith("admin close-listener")
+                    || l.startsWith("docker rm") || l.startsWith("docker sandbox rm") || l.startsWith("docker network"));
+        }
+    }
+
+    @Test
     void microVmFailureRemovesTheSandboxThenTheListenerThenTheRegistration() throws Exception {
         RecordingDocker docker = docker(line -> line.startsWith("docker sandbox exec -i -u root"));
         assertThatThrownBy(() -> launcher(docker, null).run(spec(SandboxRuntimeKind.DOCKER_SANDBOX)))
@@ -144,11 +160,51 @@ class SandboxLauncherTest {
     }
 
     @Test
+    void namesThatCouldBePathsOrOptionsAreRefusedBeforeAnythingIsTouched() throws Exception {
+        Path outside = Files.writeString(dir.resolve("x.properties"), "not the launcher's"); // state is dir/state
+        SandboxLauncher launcher = launcher(new RecordingDocker(log, line -> false).answer("docker inspect", "x\n"), null);
+        assertThatThrownBy(() -> launcher.remove("../x", SandboxRuntimeKind.DOCKER))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("sandbox name '../x' must be");
+        assertThatThrownBy(() -> launcher.remove("../x", SandboxRuntimeKind.DOCKER_SANDBOX)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> launcher.exec("--privileged", List.of("-u0", "x", "id")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("sandbox name '--privileged' must be");
+        assertThat(outside).hasContent("not the launcher's");
+        assertThat(log).isEmpty();
+    }
+
+    @Test
+    void execEntersOnlyAContainerLabelledAsThisSandbox() throws Exception {
+        SandboxLauncher stranger = launcher(new RecordingDocker(log, line -> false).answer("docker inspect", "\n"), null);
+        assertThatThrownBy(() -> stranger.exec("postgres", List.of("id")))
+                .isInstanceOf(NoSuchSandboxException.class)
+                .hasMessageContaining("container postgres is not a sandbox of this launcher (it has no io.egressproxy.sandbox=postgres label)");
+        RecordingDocker none = new RecordingDocker(log, line -> line.startsWith("docker inspect"));
+        none.failureStderr = "Error: No such container: agent\n";
+        assertThatThrownBy(() -> launcher(none, null).exec("agent", List.of("id")))
+                .isInstanceOf(NoSuchSandboxException.class).hasMessageContaining("no sandbox agent: there is no container of that name");
+        assertThat(log).noneMatch(l -> l.startsWith("attach"));
+
+        launcher(new RecordingDocker(log, line -> false).answer("docker inspect", "agent\n"), null).exec("agent", List.of("id"));
+        assertThat(log).contains("docker inspect --type container --format {{index .Config.Labels \"io.egressproxy.sandbox\"}} agent")
+                .last().isEqualTo("attach docker exec -i agent id");
+    }
+
+    @Test
+    void execEntersOnlyADockerSandboxTheLauncherHasARecordOf() throws Exception {
+        SandboxLauncher launcher = launcher(new RecordingDocker(log, line -> false).answer("docker inspect", "\n"), null);
+        assertThatThrownBy(() -> launcher.exec("vm", List.of("id"))).isInstanceOf(NoSuchSandboxException.class);
+        assertThat(log).noneMatch(l -> l.startsWith("attach"));
+        new SandboxStore(dir.resolve("state")).save(new SandboxStore.Entry("vm", SandboxRuntimeKind.DOCKER_SANDBOX, 40001, List.of()));
+        launcher.exec("vm", List.of("id"));
+        assertThat(log).last().asString().startsWith("attach docker sandbox exec -i -e HTTP_PROXY=http://host.docker.internal:40001");
+    }
+
+    @Test
     void removeIsIdempotent() throws Exception {
         SandboxLauncher launcher = launcher(new RecordingDocker(log, line -> false), null);
         launcher.remove("agent", SandboxRuntimeKind.DOCKER);
         launcher.remove("agent", SandboxRuntimeKind.DOCKER);
         assertThat(log).noneMatch(l -> l.startsWith("docker rm") || l.startsWith("docker network rm"));
-        assertThat(log).filteredOn(l -> l.startsWith("admin unregister")).hasSize(2);
+        assertThat(log).filteredOn(l -> l.startsWith("admin forget")).hasSize(2);
     }
 }

@@ -153,16 +153,23 @@ public final class PolicyStore {
     }
 
     /**
-     * Removes a sandbox registered through the API, with its live changes.
+     * Removes a sandbox registered through the API, with its live changes. When persisting, it also
+     * removes what the state file keeps for the name, even when the name is not registered now: an
+     * ephemeral registration is gone after a restart but its persisted policy changes are not, and
+     * they must not pass to the next sandbox that registers the name.
      *
-     * @return false when no such registered sandbox exists (a sandbox from the config file cannot be removed here)
+     * @return false when there was nothing to remove (a sandbox from the config file cannot be removed here)
      */
     public synchronized boolean unregister(String name, boolean persist) {
         if (!overlay.sandboxes.containsKey(name)) {
             if (base.sandboxes().stream().anyMatch(s -> s.name().equals(name))) {
                 throw new IllegalArgumentException("sandbox '" + name + "' is defined in the config file; remove it there");
             }
-            return false;
+            boolean saved = persisted.sandboxes.containsKey(name)
+                    || (!name.isEmpty() && persisted.scopes.containsKey(name)); // scope "" is the global policy
+            if (!persist || !saved) {
+                return false;
+            }
         }
         mutate(o -> {
             o.sandboxes.remove(name);

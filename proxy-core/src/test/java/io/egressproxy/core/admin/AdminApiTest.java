@@ -156,6 +156,35 @@ class AdminApiTest {
     }
 
     @Test
+    void removingASandboxForgetsItsSavedPolicyEvenOnceItsEphemeralRegistrationIsGone() throws Exception {
+        Path conf = Files.writeString(dir.resolve("forget.conf"), configText(""));
+        java.util.function.Supplier<com.typesafe.config.Config> config = () -> TestProxies.builder()
+                .config(ConfigFactory.parseFile(conf.toFile())).toConfig().withFallback(ConfigFactory.defaultReference()).resolve();
+        Path state = dir.resolve("forget.conf.state.json");
+        try (EgressProxy proxy = EgressProxy.start(config, conf)) {
+            AdminClient client = admin(proxy);
+            client.post("/v1/sandboxes", "{\"name\": \"agent\", \"token\": \"t0k3n\", \"ephemeral\": true}");
+            client.post("/v1/policy/allow", "{\"sandbox\": \"agent\", \"patterns\": [\"saved.example.com\"]}");
+            client.post("/v1/policy/allow", "{\"patterns\": [\"global.example.com\"]}");
+        }
+        try (EgressProxy restarted = EgressProxy.start(config, conf)) {
+            AdminClient client = admin(restarted);
+            assertThat(client.get("/v1/sandboxes")).as("the registration was ephemeral").doesNotContain("agent");
+            assertThatThrownBy(() -> client.post("/v1/sandboxes/remove", "{\"name\": \"agent\", \"ephemeral\": true}"))
+                    .as("an ephemeral removal leaves the state file alone").hasMessageContaining("no registered sandbox");
+            assertThat(Files.readString(state)).contains("saved.example.com");
+
+            client.post("/v1/sandboxes/remove", "{\"name\": \"agent\"}");
+            assertThat(Files.readString(state)).doesNotContain("agent", "saved.example.com").contains("global.example.com");
+            client.post("/v1/sandboxes", "{\"name\": \"agent\", \"token\": \"other\", \"ephemeral\": true}");
+            assertThat(client.get("/v1/policy")).as("a new sandbox of the name starts clean").doesNotContain("saved.example.com")
+                    .contains("global.example.com");
+            assertThatThrownBy(() -> client.post("/v1/sandboxes/remove", "{\"name\": \"never\"}"))
+                    .hasMessageContaining("no registered sandbox");
+        }
+    }
+
+    @Test
     void askHoldsARequestUntilApprovedAndTimesOutOtherwise() throws Exception {
         try (EgressProxy proxy = TestProxies.builder().config(ConfigFactory.parseString(
                 "egress-proxy.policy { default = ask, ask-timeout = 2s }")).start()) {
