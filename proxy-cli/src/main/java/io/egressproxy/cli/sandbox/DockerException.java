@@ -14,7 +14,7 @@ public final class DockerException extends IOException {
     private final String stderr;
 
     public DockerException(List<String> command, int exitCode, String stderr) {
-        super("`" + String.join(" ", command) + "` failed with exit code " + exitCode
+        super("`" + ShellWords.join(command) + "` failed with exit code " + exitCode
                 + (stderr.isBlank() ? " and no message" : ": " + stderr.strip()));
         this.command = List.copyOf(command);
         this.exitCode = exitCode;
@@ -23,7 +23,7 @@ public final class DockerException extends IOException {
 
     /** A command that could not start at all, or did not finish in time. */
     public DockerException(List<String> command, String problem, Throwable cause) {
-        super("`" + String.join(" ", command) + "` " + problem, cause);
+        super("`" + ShellWords.join(command) + "` " + problem, cause);
         this.command = List.copyOf(command);
         this.exitCode = -1;
         this.stderr = "";

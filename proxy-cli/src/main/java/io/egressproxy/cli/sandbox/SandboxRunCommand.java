@@ -37,7 +37,8 @@ public final class SandboxRunCommand implements Callable<Integer> {
     List<String> bridges = new ArrayList<>();
     @Option(names = "-e", paramLabel = "K=V", description = "An environment variable for the sandbox; repeatable.")
     List<String> env = new ArrayList<>();
-    @Option(names = "-v", paramLabel = "SRC:DST[:ro]", description = "A bind mount; repeatable.")
+    @Option(names = "-v", paramLabel = "SRC:DST[:ro]",
+            description = "Bind-mount an existing host path (relative = from the current directory); repeatable.")
     List<String> volumes = new ArrayList<>();
     @Option(names = "--workspace", paramLabel = "DIR", description = "A directory mounted at /workspace (docker) or at its own path (docker-sandbox).")
     Path workspace;
@@ -48,8 +49,11 @@ public final class SandboxRunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Path here = Path.of("");
+        List<String> mounts = volumes.stream().map(v -> BindMount.parse(v, here).toString()).toList();
+        Path workspaceDir = workspace == null ? null : BindMount.workspace(workspace, here);
         SandboxSpec sandbox = new SandboxSpec(name, image, SandboxRuntimeKind.parse(runtime), allow, block,
-                bridges.stream().map(BridgeRoute::parse).toList(), env, volumes, workspace, detach, command);
+                bridges.stream().map(BridgeRoute::parse).toList(), env, mounts, workspaceDir, detach, command);
         return new SandboxLauncher(options.context(spec, true, true)).run(sandbox);
     }
 }

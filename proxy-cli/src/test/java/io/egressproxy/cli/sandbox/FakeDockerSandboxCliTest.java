@@ -186,6 +186,24 @@ class FakeDockerSandboxCliTest {
     }
 
     @Test
+    void aMountOrWorkspaceThatDoesNotExistIsRefusedBeforeAnythingIsCreated() throws Exception {
+        Path missing = dir.resolve("no-such-dir");
+        Run mount = cli("sandbox", "run", "agent", "--runtime", "docker-sandbox", "--image", "agent-image:1",
+                "--workspace", dir.toString(), "-v", missing + ":" + missing, "--detach");
+        assertThat(mount.code).as(mount.err).isEqualTo(2);
+        assertThat(mount.err).contains("-v '" + missing + ":" + missing + "': the host path " + missing
+                + " does not exist; create it first");
+
+        Run workspace = cli("sandbox", "run", "agent", "--runtime", "docker-sandbox", "--image", "agent-image:1",
+                "--workspace", missing.toString(), "--detach");
+        assertThat(workspace.code).as(workspace.err).isEqualTo(2);
+        assertThat(workspace.err).contains("--workspace " + missing + ": " + missing + " does not exist; create it first");
+        assertThat(missing).as("docker would have made it").doesNotExist();
+        assertThat(dockerCalls()).isEmpty();
+        assertThat(adminCalls).isEmpty();
+    }
+
+    @Test
     void aDockerTimeoutThatIsNotPositiveIsRefused() throws Exception {
         for (String timeout : List.of("-5", "0")) {
             Run ls = cli("sandbox", "ls", "--docker-timeout", timeout);

@@ -372,8 +372,13 @@ final class ProxyRequestHandler extends ChannelInboundHandlerAdapter {
     }
 
     /** The sandbox (or global) scope of the current request, for logs. */
+    /**
+     * The sandbox to log a request under: its scope once identified, else the sandbox whose
+     * listener it came in on, so that a request refused before identification (a malformed or
+     * origin-form request) still shows up in that sandbox's decisions.
+     */
     String sandboxLabel() {
-        return scope == null ? null : scope.sandbox();
+        return scope != null ? scope.sandbox() : ctx.channel().attr(ProxyContext.LISTENER_SANDBOX).get();
     }
 
     /** Answers a request the proxy will not forward, and logs it. */

@@ -278,6 +278,10 @@ class AdminApiTest {
             assertThat(status(proxy, url)).as("the main listener is not the sandbox").isEqualTo(403);
             assertThat(Curl.run("-x", boxProxy, "-w", " %{http_code}", boxProxy + "/").out())
                     .as("the proxy never connects to its own listeners").endsWith(" 403").contains("own listener");
+            assertThat(Curl.run("-o", "/dev/null", "-w", "%{http_code}", boxProxy + "/not-a-proxy-request").out())
+                    .as("origin-form, refused before identification").isEqualTo("400");
+            assertThat(client.get("/v1/decisions?sandbox=box")).as("still logged as the listener's sandbox's")
+                    .contains("send the full URL in the request line");
             assertThat(client.get("/v1/listeners")).contains("box");
             client.post("/v1/listeners/remove", "{\"sandbox\": \"box\"}");
             assertThat(Curl.run("-x", boxProxy, "-o", "/dev/null", "-w", "%{http_code}", url).out()).isEqualTo("000");
