@@ -51,13 +51,38 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             .findAndRegisterModules();
 
     private final AdminServices services;
+    private final java.util.concurrent.Executor calls;
 
-    AdminHandler(AdminServices services) {
+    /**
+     * @param calls where the calls run, one at a time: they may block (config files, listener
+     *              binds), which the event loop must not. The handler itself stays on the event
+     *              loop, so that closing a connection never has to hop between executors (a
+     *              pipeline spread over two executors is torn down across both, and the second
+     *              hop fails once the first has shut down).
+     */
+    AdminHandler(AdminServices services, java.util.concurrent.Executor calls) {
+        super(false);
         this.services = services;
+        this.calls = calls;
     }
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+        try {
+            calls.execute(() -> {
+                try {
+                    answer(ctx, request);
+                } finally {
+                    request.release();
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException stopping) {
+            request.release();
+            ctx.close();
+        }
+    }
+
+    private void answer(ChannelHandlerContext ctx, FullHttpRequest request) {
         FullHttpResponse response;
         try {
             response = route(request);

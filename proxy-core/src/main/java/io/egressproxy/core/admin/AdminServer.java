@@ -39,14 +39,14 @@ public final class AdminServer implements AutoCloseable {
                     + " use a loopback HOST:PORT instead");
         }
         this.group = transport.newGroup(1, "egress-proxy-admin");
-        AdminHandler handler = new AdminHandler(services);
+        AdminHandler handler = new AdminHandler(services, calls);
         ServerBootstrap bootstrap = new ServerBootstrap().group(group)
                 .channel(unix ? EpollServerDomainSocketChannel.class : transport.serverChannel())
                 .childHandler(new ChannelInitializer<Channel>() {
                     @Override
                     protected void initChannel(Channel ch) {
                         ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(1 << 20));
-                        ch.pipeline().addLast(calls, "admin", handler);
+                        ch.pipeline().addLast("admin", handler);
                     }
                 });
         SocketAddress address = unix ? new DomainSocketAddress(settings.unixSocket().toFile())
@@ -74,8 +74,9 @@ public final class AdminServer implements AutoCloseable {
         if (channel != null) {
             channel.close().syncUninterruptibly();
         }
-        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        // Calls first: one still running answers through its connection's event loop.
         calls.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
     }
 
     private static String format(InetSocketAddress a) {
