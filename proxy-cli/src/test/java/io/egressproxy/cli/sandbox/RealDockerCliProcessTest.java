@@ -14,7 +14,6 @@ import org.junit.jupiter.api.condition.OS;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -59,7 +58,7 @@ class RealDockerCliProcessTest {
                 // CMD talks to the origin through the proxy (the gateway from /etc/hosts, the port
                 // from HTTP_PROXY), prints, and fails with its own code.
                 String cmd = "echo hello-from-cmd; " + request("localhost:" + origin.port(), "/attached") + "; exit 7";
-                CliProcess.Result run = CliProcess.run(concat(List.of("sandbox", "run", name, "--image", IMAGE,
+                CliProcess.Result run = CliProcess.run(InProcessCli.args(List.of("sandbox", "run", name, "--image", IMAGE,
                         "--allow-host", "localhost:" + origin.port()), common, List.of("--", "sh", "-c", cmd)), Map.of());
                 assertThat(run.code()).as(run.err()).isEqualTo(7);
                 assertThat(run.out()).contains("hello-from-cmd", "HTTP/1.1 200");
@@ -68,7 +67,7 @@ class RealDockerCliProcessTest {
                         "egress-proxy sandbox rm " + name);
 
                 assertThat(engine.docker("inspect", "--format", "{{.State.Running}}", name).strip()).isEqualTo("true");
-                CliProcess.Result again = CliProcess.run(concat(List.of("sandbox", "exec", name), common,
+                CliProcess.Result again = CliProcess.run(InProcessCli.args(List.of("sandbox", "exec", name), common,
                         List.of("--", "sh", "-c", "echo second-session; exit 3")), Map.of());
                 assertThat(again.code()).as(again.err()).isEqualTo(3);
                 assertThat(again.out()).contains("second-session");
@@ -91,7 +90,7 @@ class RealDockerCliProcessTest {
         try (OriginServer origin = new OriginServer(); EgressProxy proxy = TestProxies.builder().start()) {
             List<String> common = common(proxy, "noipt");
             try {
-                CliProcess.Result run = CliProcess.run(concat(List.of("sandbox", "run", name, "--image", IMAGE,
+                CliProcess.Result run = CliProcess.run(InProcessCli.args(List.of("sandbox", "run", name, "--image", IMAGE,
                         "--allow-host", "localhost:" + origin.port(), "--detach"), common, List.of("--", "sleep", "600")), env);
                 assertThat(run.code()).as(run.err()).isZero();
                 String port = engine.docker("exec", name, "sh", "-c", "echo ${HTTP_PROXY##*:}").strip();
@@ -112,7 +111,7 @@ class RealDockerCliProcessTest {
 
     /** {@code sandbox rm} in its own process; nothing of the sandbox is left. */
     private static void removeAndCheck(String name, List<String> common, Map<String, String> env) throws Exception {
-        CliProcess.Result rm = CliProcess.run(concat(List.of("sandbox", "rm", name), common, List.of()), env);
+        CliProcess.Result rm = CliProcess.run(InProcessCli.args(List.of("sandbox", "rm", name), common, List.of()), env);
         assertThat(rm.code()).as(rm.err()).isZero();
         assertThat(engine.docker("ps", "-aq", "--filter", "label=" + Labels.SANDBOX + "=" + name)).isBlank();
         assertThat(engine.docker("network", "ls", "-q", "--filter", "label=" + Labels.SANDBOX + "=" + name)).isBlank();
@@ -134,10 +133,4 @@ class RealDockerCliProcessTest {
                 "--state-dir", engine.root().resolve("state-" + tag).toString(), "--subnet-pool", "10.213.0.0/16");
     }
 
-    private static List<String> concat(List<String> a, List<String> b, List<String> c) {
-        List<String> all = new ArrayList<>(a);
-        all.addAll(b);
-        all.addAll(c);
-        return all;
-    }
 }

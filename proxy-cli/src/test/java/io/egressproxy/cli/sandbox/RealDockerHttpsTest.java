@@ -1,6 +1,5 @@
 package io.egressproxy.cli.sandbox;
 
-import io.egressproxy.cli.Main;
 import io.egressproxy.core.EgressProxy;
 import io.egressproxy.core.testing.OriginServer;
 import io.egressproxy.core.testing.TestProxies;
@@ -12,13 +11,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
-import picocli.CommandLine;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -129,9 +124,9 @@ class RealDockerHttpsTest {
                 List<String> common = List.of("--config", conf.toString(), "--docker", engine.dockerWrapper().toString(),
                         "--state-dir", engine.root().resolve("state-tls").toString(), "--subnet-pool", "10.213.0.0/16");
                 try {
-                    Cli launched = cli(concat(List.of("sandbox", "run", name, "--image", IMAGE, "--allow-host",
+                    InProcessCli.Result launched = InProcessCli.run(InProcessCli.args(List.of("sandbox", "run", name, "--image", IMAGE, "--allow-host",
                             "localhost:" + origin.port(), "--detach"), common, List.of("--", "sleep", "600")));
-                    assertThat(launched.code).as(launched.err).isZero();
+                    assertThat(launched.code()).as(launched.err()).isZero();
 
                     // No -k, no --cacert, no -x: the launcher's environment and CA install are all curl gets.
                     RealDockerEngine.Result curl = engine.dockerResult("exec", name, "sh", "-c",
@@ -163,31 +158,14 @@ class RealDockerHttpsTest {
                             "curl -sS --max-time 5 --noproxy '*' https://host.docker.internal:" + origin.port() + "/echo");
                     assertThat(direct.code()).as("no way around the proxy").isNotZero();
                 } finally {
-                    Cli rm = cli(concat(List.of("sandbox", "rm", name), common, List.of()));
-                    assertThat(rm.code).as(rm.err).isZero();
+                    InProcessCli.Result rm = InProcessCli.run(InProcessCli.args(List.of("sandbox", "rm", name), common, List.of()));
+                    assertThat(rm.code()).as(rm.err()).isZero();
                     assertThat(engine.docker("ps", "-aq", "--filter", "label=" + Labels.SANDBOX + "=" + name)).isBlank();
                 }
             }
         }
     }
 
-    private record Cli(int code, String out, String err) {
-    }
 
-    private static Cli cli(List<String> args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = Main.commandLine();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        int code = cli.execute(args.toArray(String[]::new));
-        return new Cli(code, out.toString(), err.toString());
-    }
 
-    private static List<String> concat(List<String> a, List<String> b, List<String> c) {
-        List<String> all = new ArrayList<>(a);
-        all.addAll(b);
-        all.addAll(c);
-        return all;
-    }
 }

@@ -12,17 +12,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
-import picocli.CommandLine;
 
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.SocketTimeoutException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -90,11 +86,11 @@ class RealDockerSandboxTest {
             List<String> common = List.of("--config", conf.toString(), "--docker", dockerWrapper.toString(),
                     "--state-dir", state.toString(), "--subnet-pool", "10.213.0.0/16");
             try {
-                Cli launched = cli(concat(List.of("sandbox", "run", name, "--image", IMAGE, "--allow-host",
+                InProcessCli.Result launched = InProcessCli.run(InProcessCli.args(List.of("sandbox", "run", name, "--image", IMAGE, "--allow-host",
                         "localhost:" + origin.port(), "--detach"), common, List.of("--", "sleep", "600")));
-                assertThat(launched.code).as(launched.err).isZero();
-                assertThat(launched.out).contains(name);
-                assertThat(launched.err).doesNotContain("WARNING: cannot add host firewall rules");
+                assertThat(launched.code()).as(launched.err()).isZero();
+                assertThat(launched.out()).contains(name);
+                assertThat(launched.err()).doesNotContain("WARNING: cannot add host firewall rules");
 
                 String gateway = docker("network", "inspect", "--format", "{{range .IPAM.Config}}{{.Gateway}}{{end}}",
                         DockerArgs.networkName(name)).strip();
@@ -123,10 +119,10 @@ class RealDockerSandboxTest {
                 assertThat(env).contains(KEY_VAR + "=" + PLACEHOLDER).doesNotContain(SECRET);
                 assertThat(docker("inspect", "--format", "{{json .Config.Env}}", name)).doesNotContain(SECRET);
                 // ... also through `sandbox exec` (its exit code is the command's)
-                assertThat(cli(concat(List.of("sandbox", "exec", name), common, List.of("--", "sh", "-c",
-                        "test \"$" + KEY_VAR + "\" = " + PLACEHOLDER))).code).isZero();
-                assertThat(cli(concat(List.of("sandbox", "exec", name), common, List.of("--", "sh", "-c",
-                        "test \"$" + KEY_VAR + "\" = something-else"))).code).isEqualTo(1);
+                assertThat(InProcessCli.run(InProcessCli.args(List.of("sandbox", "exec", name), common, List.of("--", "sh", "-c",
+                        "test \"$" + KEY_VAR + "\" = " + PLACEHOLDER))).code()).isZero();
+                assertThat(InProcessCli.run(InProcessCli.args(List.of("sandbox", "exec", name), common, List.of("--", "sh", "-c",
+                        "test \"$" + KEY_VAR + "\" = something-else"))).code()).isEqualTo(1);
 
                 // (2) a host not on the sandbox's allow list: 403 with the reason
                 String denied = http(name, gateway, proxyPort, "denied.invalid:8080", "/", false);
@@ -148,26 +144,26 @@ class RealDockerSandboxTest {
                 assertThat(connects(name, gateway, Integer.parseInt(proxyPort))).as("the listener itself").isTrue();
                 assertThat(iptablesRules(name)).as("the sandbox's firewall rules").hasSize(3);
 
-                Cli logs = cli(concat(List.of("sandbox", "logs", name), common, List.of()));
-                assertThat(logs.code).as(logs.err).isZero();
-                assertThat(logs.out).contains("denied.invalid:8080", "not in the allow-list");
+                InProcessCli.Result logs = InProcessCli.run(InProcessCli.args(List.of("sandbox", "logs", name), common, List.of()));
+                assertThat(logs.code()).as(logs.err()).isZero();
+                assertThat(logs.out()).contains("denied.invalid:8080", "not in the allow-list");
 
-                Cli ls = cli(concat(List.of("sandbox", "ls"), common, List.of()));
-                assertThat(ls.code).as(ls.err).isZero();
-                assertThat(ls.out).containsPattern(name + "\tdocker\tUp .*\t" + IMAGE + "\tregistered");
+                InProcessCli.Result ls = InProcessCli.run(InProcessCli.args(List.of("sandbox", "ls"), common, List.of()));
+                assertThat(ls.code()).as(ls.err()).isZero();
+                assertThat(ls.out()).containsPattern(name + "\tdocker\tUp .*\t" + IMAGE + "\tregistered");
             } finally {
                 // (5) rm: no container, network, firewall rule, listener or registration is left
-                Cli rm = cli(concat(List.of("sandbox", "rm", name), common, List.of()));
-                assertThat(rm.code).as(rm.err).isZero();
+                InProcessCli.Result rm = InProcessCli.run(InProcessCli.args(List.of("sandbox", "rm", name), common, List.of()));
+                assertThat(rm.code()).as(rm.err()).isZero();
                 assertThat(docker("ps", "-aq", "--filter", "label=" + Labels.SANDBOX + "=" + name)).isBlank();
                 assertThat(docker("network", "ls", "-q", "--filter", "label=" + Labels.SANDBOX + "=" + name)).isBlank();
                 assertThat(docker("network", "ls", "--format", "{{.Name}}")).doesNotContain(DockerArgs.networkName(name));
                 assertThat(iptablesRules(name)).isEmpty();
                 assertThat(run(List.of("ip", "link", "show", DockerArgs.bridgeInterface(name))).code()).isNotZero();
-                Cli lsAfter = cli(concat(List.of("sandbox", "ls"), common, List.of()));
-                assertThat(lsAfter.out).as("neither container nor registration is left").doesNotContain(name);
-                Cli again = cli(concat(List.of("sandbox", "rm", name), common, List.of()));
-                assertThat(again.code).as("rm is idempotent: " + again.err).isZero();
+                InProcessCli.Result lsAfter = InProcessCli.run(InProcessCli.args(List.of("sandbox", "ls"), common, List.of()));
+                assertThat(lsAfter.out()).as("neither container nor registration is left").doesNotContain(name);
+                InProcessCli.Result again = InProcessCli.run(InProcessCli.args(List.of("sandbox", "rm", name), common, List.of()));
+                assertThat(again.code()).as("rm is idempotent: " + again.err()).isZero();
                 System.out.printf("real-docker sandbox test: %d ms%n", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
             }
         }
@@ -182,14 +178,14 @@ class RealDockerSandboxTest {
                     + "egress-proxy.tls.ca-dir = \"" + TestProxies.caDir() + "\"\n");
             List<String> common = List.of("--config", conf.toString(), "--docker", dockerWrapper.toString(),
                     "--state-dir", root.resolve("state-fail").toString(), "--subnet-pool", "10.213.0.0/16");
-            Cli launched = cli(concat(List.of("sandbox", "run", name, "--image", NO_SHELL_IMAGE, "--detach"), common, List.of()));
-            assertThat(launched.code).isEqualTo(1);
-            assertThat(launched.err).contains("`docker run -d --name " + name, "failed with exit code",
+            InProcessCli.Result launched = InProcessCli.run(InProcessCli.args(List.of("sandbox", "run", name, "--image", NO_SHELL_IMAGE, "--detach"), common, List.of()));
+            assertThat(launched.code()).isEqualTo(1);
+            assertThat(launched.err()).contains("`docker run -d --name " + name, "failed with exit code",
                     "everything created for it was removed again");
             assertThat(docker("ps", "-aq", "--filter", "label=" + Labels.SANDBOX + "=" + name)).isBlank();
             assertThat(docker("network", "ls", "-q", "--filter", "label=" + Labels.SANDBOX + "=" + name)).isBlank();
             assertThat(iptablesRules(name)).isEmpty();
-            assertThat(cli(concat(List.of("sandbox", "ls"), common, List.of())).out).doesNotContain(name);
+            assertThat(InProcessCli.run(InProcessCli.args(List.of("sandbox", "ls"), common, List.of())).out()).doesNotContain(name);
         }
     }
 
@@ -230,25 +226,8 @@ class RealDockerSandboxTest {
         return engine.iptablesRules(name);
     }
 
-    private record Cli(int code, String out, String err) {
-    }
 
-    private static Cli cli(List<String> args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine cli = Main.commandLine();
-        cli.setOut(new PrintWriter(out, true));
-        cli.setErr(new PrintWriter(err, true));
-        int code = cli.execute(args.toArray(String[]::new));
-        return new Cli(code, out.toString(), err.toString());
-    }
 
-    private static List<String> concat(List<String> a, List<String> b, List<String> c) {
-        List<String> all = new ArrayList<>(a);
-        all.addAll(b);
-        all.addAll(c);
-        return all;
-    }
 
     private static String docker(String... args) throws Exception {
         return engine.docker(args);
