@@ -6,7 +6,7 @@
 # targets. Everything listens and connects on 127.0.0.0/8 only; every server this script starts
 # runs in its own session and is stopped through its own PID. See bench/README.md.
 #
-#   bench/compare.sh                          # full run, ~30 min
+#   bench/compare.sh                          # full run, ~35 min
 #   QUICK=1 bench/compare.sh                  # a few minutes, for development
 #   TESTS="http lat1" PROXIES="direct egress squid" ROUNDS=5 bench/compare.sh
 set -uo pipefail
@@ -38,6 +38,29 @@ EGRESS_JAVA_OPTS=${EGRESS_JAVA_OPTS:--Xms256m -Xmx1g}
 JAR=$REPO/proxy-cli/target/egress-proxy.jar
 WWW=${BENCH_WWW:-/dev/shm/egress-bench-www}
 TESTS=${TESTS:-tcp http lat1 bulk-fwd bulk-connect idle-http idle-connect tls-ka tls-new}
+
+# ---------------------------------------------------------------- checking the settings
+# Before anything starts: a typo must not cost a half-finished run (or silently run nothing).
+usage_error() { printf 'bench/compare.sh: %s\n' "$*" >&2; exit 2; }
+KNOWN_TESTS="tcp http lat1 bulk-fwd bulk-connect idle-http idle-connect tls-ka tls-new"
+KNOWN_PROXIES="direct egress egress-intercept squid squid-bump tinyproxy littleproxy"
+[[ ${QUICK:-0} =~ ^[01]$ ]] || usage_error "QUICK=$QUICK: set QUICK=1 for a quick run, or leave it unset for a full one"
+for setting in ROUNDS DURATION CONNS THREADS LAT_DURATION TLS_DURATION TLS_CONNS IDLE_CONNS BULK_REPS TCP_SECONDS START_TIMEOUT; do
+  [[ ${!setting} =~ ^[1-9][0-9]*$ ]] || usage_error "$setting=${!setting}: must be a whole number, at least 1"
+done
+[[ $WARMUP =~ ^[0-9]+$ ]] || usage_error "WARMUP=$WARMUP: must be a whole number of seconds (0 for none)"
+[[ $BULK_FILE == 1g || $BULK_FILE == 64m ]] || usage_error "BULK_FILE=$BULK_FILE: must be 1g or 64m"
+[[ -n ${TESTS// /} ]] || usage_error "TESTS is empty; name some of: $KNOWN_TESTS"
+for test_name in $TESTS; do
+  [[ " $KNOWN_TESTS " == *" $test_name "* ]] || usage_error "TESTS: unknown test '$test_name'; the tests are: $KNOWN_TESTS"
+done
+if [[ -n ${PROXIES+set} ]]; then
+  [[ -n ${PROXIES// /} ]] || usage_error "PROXIES is empty; name some of: $KNOWN_PROXIES (or leave it unset for all that can run)"
+  for proxy_name in $PROXIES; do
+    [[ " $KNOWN_PROXIES " == *" $proxy_name "* ]] || usage_error "PROXIES: unknown proxy '$proxy_name'; the proxies are: $KNOWN_PROXIES"
+  done
+fi
+
 OUT=${OUT:-$BENCH/results/$(date +%Y%m%d-%H%M%S)}
 RAW=$OUT/raw.tsv
 WORK=$OUT/work

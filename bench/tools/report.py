@@ -240,7 +240,7 @@ def main():
     print("\n## issue 8 targets (egress-proxy)")
     print(targets(run, settings.get("IDLE_CONNS", "?")))
     if settings.get("QUICK") == "1":
-        print("\n(QUICK run: short durations, one round, fewer idle connections; for development only)")
+        print("\n(QUICK run: short durations, fewer idle connections, a smaller bulk file; for development only)")
 
 
 if __name__ == "__main__":
