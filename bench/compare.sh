@@ -37,7 +37,7 @@ START_TIMEOUT=${START_TIMEOUT:-60}
 EGRESS_JAVA_OPTS=${EGRESS_JAVA_OPTS:--Xms256m -Xmx1g}
 JAR=$REPO/proxy-cli/target/egress-proxy.jar
 WWW=${BENCH_WWW:-/dev/shm/egress-bench-www}
-TESTS=${TESTS:-tcp http lat1 bulk-fwd bulk-connect idle-http idle-connect tls-ka tls-new}
+TESTS=${TESTS-tcp http lat1 bulk-fwd bulk-connect idle-http idle-connect tls-ka tls-new}
 
 # ---------------------------------------------------------------- checking the settings
 # Before anything starts: a typo must not cost a half-finished run (or silently run nothing).
