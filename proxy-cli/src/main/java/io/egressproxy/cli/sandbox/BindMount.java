@@ -13,9 +13,14 @@ import java.nio.file.Path;
  * relative source is a path from the current directory, as a user typing it means.
  *
  * @param source      absolute, normalized, existing host path
- * @param destination absolute path inside the sandbox
+ * @param destination absolute, normalized path inside the sandbox, covering nothing the launcher puts there
  */
 public record BindMount(Path source, String destination, boolean readOnly) {
+    /** What the launcher itself mounts or writes inside a sandbox: a user mount must not cover them. */
+    private static final java.util.List<String> LAUNCHER_PATHS = java.util.List.of(SandboxEnvironment.CA_FILE,
+            SandboxEnvironment.JAVA_TRUST_STORE, SandboxEnvironment.SYSTEM_BUNDLE, DockerArgs.JAR_IN_CONTAINER,
+            DockerSandboxArgs.JAR_IN_SANDBOX);
+
     /** Parses and checks {@code text}; a relative source is resolved against {@code workingDir}. */
     public static BindMount parse(String text, Path workingDir) {
         String[] parts = text.split(":", -1);
@@ -28,6 +33,17 @@ public record BindMount(Path source, String destination, boolean readOnly) {
         if (!parts[1].startsWith("/")) {
             throw invalid(text, "the destination '" + parts[1] + "' is not an absolute path inside the sandbox");
         }
+        String destination = Path.of(parts[1]).normalize().toString(); // "/data/../etc" is /etc
+        if (destination.equals("/")) {
+            throw invalid(text, "the destination is the sandbox's root directory; mount somewhere below it, e.g. /data");
+        }
+        for (String own : LAUNCHER_PATHS) {
+            if (own.equals(destination) || own.startsWith(destination + "/") || destination.startsWith(own + "/")) {
+                throw invalid(text, "the destination " + destination + " would cover " + own + ", which the launcher"
+                        + " puts there (the proxy's CA, trust store or bridge) and which docker would then create in"
+                        + " your host directory; mount somewhere else, e.g. /data");
+            }
+        }
         Path source;
         try {
             source = workingDir.resolve(parts[0]).toAbsolutePath().normalize();
@@ -38,7 +54,7 @@ public record BindMount(Path source, String destination, boolean readOnly) {
             throw invalid(text, "the host path " + source + " does not exist; create it first"
                     + " (docker would make an empty root-owned directory there)");
         }
-        return new BindMount(source, parts[1], parts.length == 3 && parts[2].equals("ro"));
+        return new BindMount(source, destination, parts.length == 3 && parts[2].equals("ro"));
     }
 
     /** Checks {@code --workspace DIR}: an existing directory, made absolute from {@code workingDir}. */

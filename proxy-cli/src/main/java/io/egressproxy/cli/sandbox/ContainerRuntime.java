@@ -19,7 +19,28 @@ final class ContainerRuntime implements SandboxRuntime {
 
     @Override
     public boolean exists(String name) throws Exception {
-        return !LaunchContext.lines(ctx.docker().run(DockerArgs.containersOf(name))).isEmpty();
+        if (!LaunchContext.lines(ctx.docker().run(DockerArgs.containersOf(name))).isEmpty()) {
+            return true;
+        }
+        // A container of that name that the launcher did not make: `docker run` would fail on the
+        // name only after the network and rules exist, and it is not ours to remove.
+        if (nameTaken(name)) {
+            throw new IllegalArgumentException("a container named " + name + " already exists and is not a sandbox of"
+                    + " this launcher; pick another NAME, or remove that container first (docker rm " + name + ")");
+        }
+        return false;
+    }
+
+    private boolean nameTaken(String name) throws DockerException {
+        try {
+            // inspect also matches an id prefix: only the exact name counts
+            return ctx.docker().run(DockerArgs.containerName(name)).strip().equals("/" + name);
+        } catch (DockerException e) {
+            if (e.stderr().toLowerCase(java.util.Locale.ROOT).contains("no such")) {
+                return false;
+            }
+            throw e;
+        }
     }
 
     @Override

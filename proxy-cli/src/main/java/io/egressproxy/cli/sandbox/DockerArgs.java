@@ -161,6 +161,11 @@ public final class DockerArgs {
                 "{{index .Config.Labels \"" + Labels.SANDBOX + "\"}}", container);
     }
 
+    /** The container's name with docker's leading {@code /}; fails when there is no such container. */
+    public static List<String> containerName(String container) {
+        return List.of("docker", "inspect", "--type", "container", "--format", "{{.Name}}", container);
+    }
+
     /** Every launcher container: name, status, image, tab-separated. */
     public static List<String> list() {
         return List.of("docker", "ps", "-a", "--filter", "label=" + Labels.SANDBOX,

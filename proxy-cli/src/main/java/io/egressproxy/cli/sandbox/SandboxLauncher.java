@@ -46,7 +46,9 @@ public final class SandboxLauncher {
             runtime.create(spec, rollback);
             rollback.commit();
         } catch (Exception e) {
-            ctx.err().println("egress-proxy: sandbox " + name + " could not be started: " + e.getMessage());
+            // The reason (with the failed command, its exit code and stderr) is the exception's
+            // message, printed once as the last line; before the removals, only what happens.
+            ctx.err().println("egress-proxy: sandbox " + name + " could not be started; removing what was made for it");
             List<String> left = rollback.undo(ctx.err());
             throw new LaunchException("sandbox " + name + " was not started: " + e.getMessage()
                     + (left.isEmpty() ? " (everything created for it was removed again)"

@@ -17,6 +17,11 @@ public record SandboxSpec(String name, String image, SandboxRuntimeKind runtime,
                           boolean detach, List<String> command) {
     public SandboxSpec {
         SandboxNames.check(name);
+        if (image == null || image.isBlank() || image.startsWith("-") || image.chars().anyMatch(Character::isWhitespace)) {
+            // it lands where `docker run` still reads options: --image --privileged must not become one
+            throw new IllegalArgumentException("--image '" + image + "' is not an image reference (e.g. busybox:latest);"
+                    + " it must not be empty, start with '-' or contain spaces");
+        }
         allow = List.copyOf(allow);
         block = List.copyOf(block);
         bridges = List.copyOf(bridges);

@@ -157,5 +157,10 @@ class ArgvBuildersTest {
         assertThatThrownBy(() -> new SandboxSpec("bad name", "i", SandboxRuntimeKind.DOCKER, List.of(), List.of(), List.of(),
                 List.of(), List.of(), null, false, List.of())).hasMessageContaining("letters, digits");
         assertThatThrownBy(() -> SandboxRuntimeKind.parse("podman")).hasMessageContaining("docker or docker-sandbox");
+        for (String image : List.of("--privileged", "-v/:/host", "", "busybox latest")) {
+            assertThatThrownBy(() -> new SandboxSpec("agent", image, SandboxRuntimeKind.DOCKER, List.of(), List.of(), List.of(),
+                    List.of(), List.of(), null, false, List.of())).as(image)
+                    .hasMessageContaining("is not an image reference");
+        }
     }
 }

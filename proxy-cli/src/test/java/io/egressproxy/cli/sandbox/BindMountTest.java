@@ -20,6 +20,7 @@ class BindMountTest {
         Files.createDirectories(dir.resolve("docs"));
         assertThat(BindMount.parse("docs:/docs:ro", dir)).hasToString(dir.resolve("docs") + ":/docs:ro");
         assertThat(BindMount.parse("./docs/../docs:/d", dir)).hasToString(dir.resolve("docs") + ":/d");
+        assertThat(BindMount.parse("docs:/srv/./a/../b/", dir).destination()).isEqualTo("/srv/b");
     }
 
     @Test
@@ -39,6 +40,11 @@ class BindMountTest {
             "bad mode    | docs:/docs:z      | the mode 'z' is neither ro nor rw",
             "too many    | docs:/a:ro:x      | write SRC:DST or SRC:DST:ro",
             "rel dst     | docs:docs         | the destination 'docs' is not an absolute path inside the sandbox",
+            "root        | docs:/            | the destination is the sandbox's root directory",
+            "dot-dot     | docs:/data/../    | the destination is the sandbox's root directory",
+            "over /etc   | docs:/data/../etc | the destination /etc would cover /etc/ssl/certs/ca-certificates.crt",
+            "over ours   | docs:/opt/egress-proxy | the destination /opt/egress-proxy would cover /opt/egress-proxy/truststore.p12",
+            "the CA      | docs:/usr/local/share/ca-certificates/egress-proxy.crt | would cover /usr/local/share/ca-certificates/egress-proxy.crt",
     })
     void aBadMountIsRefusedWithWhatToWrite(String name, String text, String problem) throws Exception {
         Files.createDirectories(dir.resolve("docs"));

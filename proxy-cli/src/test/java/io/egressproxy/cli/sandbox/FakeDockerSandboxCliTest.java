@@ -204,6 +204,18 @@ class FakeDockerSandboxCliTest {
     }
 
     @Test
+    void execWithoutACommandOpensAShellAsRunDoes() throws Exception {
+        Run run = cli("sandbox", "run", "agent", "--runtime", "docker-sandbox", "--image", "agent-image:1",
+                "--workspace", dir.toString(), "--detach");
+        assertThat(run.code).as(run.err).isZero();
+        // its own process, stdin from /dev/null: an attached exec reads this JVM's stdin otherwise
+        CliProcess.Result exec = CliProcess.run(List.of("sandbox", "exec", "agent", "--config", conf.toString(),
+                "--state-dir", dir.resolve("state").toString(), "--docker", docker.toString()), Map.of());
+        assertThat(exec.code()).as(exec.err()).isZero();
+        assertThat(dockerCalls()).last().asString().startsWith("sandbox exec -i").endsWith(" agent sh");
+    }
+
+    @Test
     void aDockerTimeoutThatIsNotPositiveIsRefused() throws Exception {
         for (String timeout : List.of("-5", "0")) {
             Run ls = cli("sandbox", "ls", "--docker-timeout", timeout);

@@ -111,6 +111,23 @@ class SandboxLauncherTest {
     }
 
     @Test
+    void aContainerOfThatNameTheLauncherDidNotMakeIsRefusedBeforeAnythingIsCreated() throws Exception {
+        RecordingDocker docker = docker(line -> false).answer("docker inspect --type container --format {{.Name}} agent", "/agent\n");
+        assertThatThrownBy(() -> launcher(docker, null).run(spec(SandboxRuntimeKind.DOCKER)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("a container named agent already exists and is not a sandbox of this launcher; pick another"
+                        + " NAME, or remove that container first (docker rm agent)");
+        assertThat(log).noneMatch(l -> l.startsWith("admin") || l.startsWith("docker network create") || l.startsWith("docker rm"));
+    }
+
+    @Test
+    void aContainerWhoseIdMerelyStartsWithTheNameDoesNotTakeIt() throws Exception {
+        RecordingDocker docker = docker(line -> false).answer("docker inspect --type container --format {{.Name}} agent", "/other\n");
+        launcher(docker, null).run(spec(SandboxRuntimeKind.DOCKER));
+        assertThat(log).anyMatch(l -> l.startsWith("docker run"));
+    }
+
+    @Test
     void failureAtTheFirstDockerStepOnlyUnregisters() throws Exception {
         RecordingDocker docker = docker(line -> line.startsWith("docker network create"));
         assertThatThrownBy(() -> launcher(docker, null).run(spec(SandboxRuntimeKind.DOCKER))).hasMessageContaining("boom");

@@ -31,4 +31,13 @@ class ShellWordsTest {
         DockerException e = new DockerException(List.of("docker", "exec", "agent", "/bin/sh", "-c", "command -v java"), 1, "");
         assertThat(e).hasMessage("`docker exec agent /bin/sh -c 'command -v java'` failed with exit code 1 and no message");
     }
+
+    @Test
+    void theValuesOfEnvironmentVariablesNeverAppearInAFailedCommand() {
+        DockerException e = new DockerException(List.of("docker", "run", "-e", "GITHUB_TOKEN=ghp-userSECRET", "--env",
+                "B=two", "-v", "/a:/b", "img"), 125, "boom");
+        assertThat(e.getMessage()).isEqualTo("`docker run -e GITHUB_TOKEN=... --env B=... -v /a:/b img` failed with exit code 125: boom")
+                .doesNotContain("SECRET");
+        assertThat(e.command()).as("the argv itself is kept whole for callers").contains("GITHUB_TOKEN=ghp-userSECRET");
+    }
 }
