@@ -47,7 +47,13 @@ final class ContainerRuntime implements SandboxRuntime {
     public void create(SandboxSpec spec, Rollback rollback) throws Exception {
         Docker docker = ctx.docker();
         String name = spec.name();
-        Subnet subnet = ctx.pool().next(usedSubnets());
+        List<String> used = new ArrayList<>(dockerSubnets());
+        String hostUnknown = addHostSubnets(used);
+        Subnet subnet = ctx.pool().next(used);
+        if (hostUnknown != null) {
+            ctx.err().println("WARNING: overlaps with host routes could not be checked (" + hostUnknown + "): if "
+                    + subnet.cidr() + " is a LAN or VPN subnet of this host, pick a pool it does not use with " + SubnetPool.SETTING);
+        }
         String network = DockerArgs.networkName(name);
         docker.run(DockerArgs.networkCreate(name, subnet));
         rollback.created("network " + network, () -> docker.run(DockerArgs.removeNetworks(List.of(network))));
@@ -75,7 +81,7 @@ final class ContainerRuntime implements SandboxRuntime {
                 + "http://host.docker.internal:" + port + " (" + listen + " on the host)");
     }
 
-    private List<String> usedSubnets() throws DockerException {
+    private List<String> dockerSubnets() throws DockerException {
         List<String> ids = LaunchContext.lines(ctx.docker().run(DockerArgs.networkIds()));
         if (ids.isEmpty()) {
             return List.of();
@@ -85,6 +91,21 @@ final class ContainerRuntime implements SandboxRuntime {
             used.addAll(List.of(line.split("\\s+")));
         }
         return used;
+    }
+
+    /**
+     * Adds the subnets of the host's routes and addresses to {@code used}. When {@code ip} cannot tell
+     * (not installed, as on some minimal hosts, or it failed) the launch still goes on with Docker's
+     * subnets, and this returns why, on one line, for the warning; null when all was read.
+     */
+    private String addHostSubnets(List<String> used) {
+        try {
+            used.addAll(HostSubnets.fromRoutes(ctx.docker().run(HostSubnets.routes())));
+            used.addAll(HostSubnets.fromAddresses(ctx.docker().run(HostSubnets.addresses())));
+            return null;
+        } catch (DockerException e) {
+            return e.getMessage().replaceAll("\\s+", " ").strip();
+        }
     }
 
     private void addFirewallRules(String name, String gateway, int port, Rollback rollback) throws DockerException {

@@ -3,8 +3,8 @@ package io.egressproxy.cli.sandbox;
 import java.util.List;
 
 /**
- * Runs external commands for the launcher: {@code docker …} and {@code iptables …}, each an argv
- * list built by a pure function. {@link DockerCli} is the real one; tests substitute a recording
+ * Runs external commands for the launcher: {@code docker …}, {@code iptables …} and {@code ip …},
+ * each an argv list built by a pure function. {@link DockerCli} is the real one; tests substitute a recording
  * fake. Implementations must be safe to call from one thread at a time (the launcher is sequential).
  */
 public interface Docker {

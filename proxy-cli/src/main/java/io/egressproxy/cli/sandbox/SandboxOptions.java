@@ -22,7 +22,8 @@ public final class SandboxOptions {
     Path stateDir;
 
     @Option(names = "--subnet-pool", paramLabel = "CIDR", defaultValue = "${env:EGRESS_PROXY_SANDBOX_SUBNET_POOL:-10.213.0.0/16}",
-            description = "IPv4 pool the per-sandbox /24 networks come from, a prefix from /8 to /24;"
+            description = "IPv4 pool the per-sandbox /24 networks come from, a prefix from /8 to /24, not loopback,"
+                    + " link-local or multicast; /24s that Docker or the host's routes use are skipped;"
                     + " env EGRESS_PROXY_SANDBOX_SUBNET_POOL (default: ${DEFAULT-VALUE}).")
     String subnetPool;
 

@@ -142,6 +142,59 @@ class ArgvBuildersTest {
                 List.of("iptables", "-w", "5", "-D", "INPUT", "-i", bridge, "-m", "comment", "--comment", "egress-proxy:agent", "-j", "DROP"));
     }
 
+    /** A laptop on a LAN with Docker, a WireGuard peer, a VPN table of its own, and OpenVPN's default in two halves. */
+    static final String HOST_ROUTES = """
+            default via 192.0.2.1 dev eth0 proto dhcp src 192.0.2.2 metric 100
+            0.0.0.0/1 via 10.8.0.1 dev tun0
+            128.0.0.0/1 via 10.8.0.1 dev tun0
+            10.213.5.7 dev wg0 scope link
+            10.213.8.0/22 via 10.8.0.1 dev tun0 table 51820 proto static
+            172.17.0.0/16 dev docker0 proto kernel scope link src 172.17.0.1 linkdown
+            192.0.2.0/24 dev eth0 proto kernel scope link src 192.0.2.2 metric 100
+            unreachable 198.51.100.0/24 proto static
+            local 127.0.0.0/8 dev lo table local proto kernel scope host src 127.0.0.1
+            local 127.0.0.1 dev lo table local proto kernel scope host src 127.0.0.1
+            broadcast 127.255.255.255 dev lo table local proto kernel scope link src 127.0.0.1
+            local 192.0.2.2 dev eth0 table local proto kernel scope host src 192.0.2.2
+            broadcast 192.0.2.255 dev eth0 table local proto kernel scope link src 192.0.2.2
+            """;
+
+    static final String HOST_ADDRESSES = """
+            1: lo    inet 127.0.0.1/8 scope host lo\\       valid_lft forever preferred_lft forever
+            2: eth0    inet 192.0.2.2/24 brd 192.0.2.255 scope global dynamic noprefixroute eth0\\       valid_lft 86012sec preferred_lft 86012sec
+            3: docker0    inet 172.17.0.1/16 brd 172.17.255.255 scope global docker0\\       valid_lft forever preferred_lft forever
+            7: tun0    inet 10.8.0.6 peer 10.8.0.5/32 scope global tun0\\       valid_lft forever preferred_lft forever
+            """;
+
+    @Test
+    void hostRoutesGiveEveryDestinationOfEveryTableButTheCatchAlls() {
+        assertThat(HostSubnets.routes()).containsExactly("ip", "-4", "-o", "route", "show", "table", "all");
+        assertThat(HostSubnets.fromRoutes(HOST_ROUTES)).containsExactly(
+                "10.213.5.7/32", "10.213.8.0/22", "172.17.0.0/16", "192.0.2.0/24", "198.51.100.0/24",
+                "127.0.0.0/8", "127.0.0.1/32", "127.255.255.255/32", "192.0.2.2/32", "192.0.2.255/32");
+        assertThat(HostSubnets.fromRoutes("\n  \nfe80::/64 dev eth0 proto kernel\nError: ipv4: FIB table does not exist.\n")).isEmpty();
+    }
+
+    @Test
+    void hostAddressesGiveEachInterfaceSubnetAndBothEndsOfAPointToPointLink() {
+        assertThat(HostSubnets.addresses()).containsExactly("ip", "-4", "-o", "addr", "show");
+        assertThat(HostSubnets.fromAddresses(HOST_ADDRESSES)).containsExactly(
+                "127.0.0.1/8", "192.0.2.2/24", "172.17.0.1/16", "10.8.0.6/32", "10.8.0.5/32");
+        assertThat(HostSubnets.fromAddresses("2: eth0    inet6 fe80::1/64 scope link\n")).isEmpty();
+    }
+
+    @Test
+    void subnetPoolSkipsEverySubnetTheHostUses() {
+        List<String> used = new java.util.ArrayList<>(HostSubnets.fromRoutes(HOST_ROUTES));
+        used.addAll(HostSubnets.fromAddresses(HOST_ADDRESSES));
+        // the tester's case: a pool on the host's own LAN, whose .1 is the host's default gateway
+        assertThat(new SubnetPool("192.0.2.0/23", 24).next(used)).isEqualTo(new Subnet("192.0.3.0/24", "192.0.3.1"));
+        assertThat(new SubnetPool("10.213.8.0/21", 24).next(used)).isEqualTo(new Subnet("10.213.12.0/24", "10.213.12.1"));
+        assertThat(new SubnetPool("10.213.4.0/23", 24).next(used)).isEqualTo(new Subnet("10.213.4.0/24", "10.213.4.1"));
+        assertThatThrownBy(() -> new SubnetPool("10.213.5.0/24", 24).next(used))
+                .hasMessageContaining("is in use by a Docker network or this host's routes and addresses (10.213.5.7/32)");
+    }
+
     @Test
     void subnetPoolSkipsEveryOverlappingSubnet() {
         SubnetPool pool = new SubnetPool("10.213.0.0/16", 24);

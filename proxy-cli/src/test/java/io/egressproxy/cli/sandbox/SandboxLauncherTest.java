@@ -27,9 +27,13 @@ class SandboxLauncherTest {
     final RecordingAdmin admin = new RecordingAdmin(log);
 
     private SandboxLauncher launcher(RecordingDocker docker, Path jar) throws Exception {
+        return launcher(docker, jar, "10.213.0.0/16");
+    }
+
+    private SandboxLauncher launcher(RecordingDocker docker, Path jar, String pool) throws Exception {
         Path ca = Files.writeString(dir.resolve("ca.pem"), "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n");
         return new SandboxLauncher(new LaunchContext(docker, admin, new PrintWriter(new StringWriter(), true),
-                new PrintWriter(err, true), new SubnetPool("10.213.0.0/16", 24), ca,
+                new PrintWriter(err, true), new SubnetPool(pool, 24), ca,
                 Files.write(dir.resolve("truststore.p12"), new byte[]{1, 2, 3}), jar,
                 Map.of("ANTHROPIC_API_KEY", "placeholder"), new SandboxStore(dir.resolve("state")), false));
     }
@@ -157,6 +161,47 @@ class SandboxLauncherTest {
         int failed = log.indexOf(log.stream().filter(l -> l.startsWith("docker sandbox exec -i -u root")).findFirst().orElseThrow());
         assertThat(log.subList(failed + 1, log.size())).containsExactly(
                 "docker sandbox rm agent", "admin close-listener agent", "admin unregister agent");
+    }
+
+    @Test
+    void aSubnetThatAHostRouteOrAddressOverlapsIsSkipped() throws Exception {
+        // docker has 10.213.0.0/24; a VPN route has 10.213.1.0/24, a host route 10.213.2.9, an interface 10.213.3.0/24
+        RecordingDocker docker = docker(line -> false)
+                .answer("ip -4 -o route show table all", "default via 192.0.2.1 dev eth0\n"
+                        + "10.213.1.0/24 via 10.8.0.1 dev tun0 table 51820\n10.213.2.9 dev wg0 scope link\n"
+                        + "local 192.0.2.2 dev eth0 table local proto kernel scope host src 192.0.2.2\n")
+                .answer("ip -4 -o addr show", "9: vpn0    inet 10.213.3.77/24 scope global noprefixroute vpn0\\   valid_lft forever\n");
+        launcher(docker, null).run(spec(SandboxRuntimeKind.DOCKER));
+        assertThat(log).containsSubsequence("docker network inspect --format {{range .IPAM.Config}}{{.Subnet}} {{end}} n1 n2",
+                "ip -4 -o route show table all", "ip -4 -o addr show");
+        assertThat(log).anyMatch(l -> l.startsWith("docker network create") && l.contains("--subnet 10.213.4.0/24 --gateway 10.213.4.1"));
+        assertThat(log).contains("admin listener agent 10.213.4.1:0");
+        assertThat(err.toString()).doesNotContain("WARNING: overlaps with host routes");
+    }
+
+    @Test
+    void withoutIpTheLaunchWarnsOnceAndAvoidsDockersSubnets() throws Exception {
+        RecordingDocker docker = docker(line -> line.startsWith("ip "));
+        docker.failureStderr = "ip: not found\n";
+        launcher(docker, null).run(spec(SandboxRuntimeKind.DOCKER));
+        assertThat(log).anyMatch(l -> l.startsWith("docker network create") && l.contains("--subnet 10.213.1.0/24"));
+        assertThat(err.toString().lines().filter(l -> l.contains("WARNING: overlaps with host routes could not be checked")))
+                .containsExactly("WARNING: overlaps with host routes could not be checked (`ip -4 -o route show table all` failed"
+                        + " with exit code 125: ip: not found): if 10.213.1.0/24 is a LAN or VPN subnet of this host, pick a pool"
+                        + " it does not use with --subnet-pool (or EGRESS_PROXY_SANDBOX_SUBNET_POOL)");
+    }
+
+    @Test
+    void aPoolTheHostsRoutesFillNamesTheSettingAndRemovesTheRegistration() throws Exception {
+        // the tester's case: the pool is this host's own LAN
+        RecordingDocker docker = docker(line -> false)
+                .answer("ip -4 -o route show table all", "default via 192.0.2.1 dev eth0\n192.0.2.0/24 dev eth0 proto kernel scope link src 192.0.2.2\n");
+        assertThatThrownBy(() -> launcher(docker, null, "192.0.2.0/24").run(spec(SandboxRuntimeKind.DOCKER)))
+                .isInstanceOf(SandboxLauncher.LaunchException.class)
+                .hasMessageContaining("every /24 in the sandbox subnet pool 192.0.2.0/24 is in use by a Docker network or this"
+                        + " host's routes and addresses (192.0.2.0/24)")
+                .hasMessageContaining("with --subnet-pool (or EGRESS_PROXY_SANDBOX_SUBNET_POOL)");
+        assertThat(log).noneMatch(l -> l.startsWith("docker network create")).last().isEqualTo("admin unregister agent");
     }
 
     @Test

@@ -28,6 +28,30 @@ class SubnetPoolTest {
         assertThatThrownBy(() -> new SubnetPool(pool, 24)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining(message);
     }
 
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            loopback                     | 127.0.0.0/24   | --subnet-pool (or EGRESS_PROXY_SANDBOX_SUBNET_POOL) 127.0.0.0/24 overlaps the loopback range 127.0.0.0/8, which cannot carry a sandbox network; use a private range this host does not use, e.g. 10.213.0.0/16
+            all of loopback              | 127.0.0.0/8    | 127.0.0.0/8 overlaps the loopback range 127.0.0.0/8
+            link-local                   | 169.254.0.0/16 | --subnet-pool (or EGRESS_PROXY_SANDBOX_SUBNET_POOL) 169.254.0.0/16 overlaps the link-local range 169.254.0.0/16, which cannot carry a sandbox network; use a private range this host does not use, e.g. 10.213.0.0/16
+            part of link-local           | 169.254.7.0/24 | 169.254.7.0/24 overlaps the link-local range 169.254.0.0/16
+            this network                 | 0.0.0.0/8      | 0.0.0.0/8 overlaps the 'this network' range 0.0.0.0/8
+            multicast                    | 239.1.0.0/16   | 239.1.0.0/16 overlaps the multicast and reserved range 224.0.0.0/3
+            reserved                     | 240.0.0.0/8    | 240.0.0.0/8 overlaps the multicast and reserved range 224.0.0.0/3
+            """)
+    void aPoolThatNoNetworkMayUseIsRefusedUpFront(String name, String pool, String message) {
+        assertThatThrownBy(() -> new SubnetPool(pool, 24)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining(message);
+    }
+
+    @Test
+    void privateAndOtherUnicastPoolsAreAccepted() {
+        // shared address space (CGNAT) is a deliberate choice some make to stay clear of LAN ranges
+        assertThat(new SubnetPool("100.64.0.0/10", 24).next(List.of())).isEqualTo(new Subnet("100.64.0.0/24", "100.64.0.1"));
+        assertThat(new SubnetPool("172.16.0.0/12", 24).next(List.of())).isEqualTo(new Subnet("172.16.0.0/24", "172.16.0.1"));
+        assertThat(new SubnetPool("192.168.0.0/16", 24).next(List.of())).isEqualTo(new Subnet("192.168.0.0/24", "192.168.0.1"));
+        assertThat(new SubnetPool("128.0.0.0/8", 24).next(List.of())).isEqualTo(new Subnet("128.0.0.0/24", "128.0.0.1"));
+        assertThat(new SubnetPool("223.255.255.0/24", 24).next(List.of())).isEqualTo(new Subnet("223.255.255.0/24", "223.255.255.1"));
+    }
+
     @Test
     void theSmallestAndLargestPoolsWork() {
         assertThat(new SubnetPool("10.213.7.0/24", 24).next(List.of())).isEqualTo(new Subnet("10.213.7.0/24", "10.213.7.1"));
@@ -36,11 +60,26 @@ class SubnetPoolTest {
 
     @Test
     void anExhaustedPoolNamesTheOptionAndTheEnvironmentVariable() {
-        assertThatThrownBy(() -> new SubnetPool("10.213.7.0/24", 24).next(List.of("10.213.0.0/16")))
-                .hasMessage("every /24 in the sandbox subnet pool 10.213.7.0/24 is in use; remove unused networks"
-                        + " (docker network prune) or give a larger pool with --subnet-pool (or EGRESS_PROXY_SANDBOX_SUBNET_POOL),"
+        assertThatThrownBy(() -> new SubnetPool("10.213.7.0/24", 24).next(List.of("172.17.0.0/16", "10.213.0.0/16")))
+                .hasMessage("every /24 in the sandbox subnet pool 10.213.7.0/24 is in use by a Docker network or this host's"
+                        + " routes and addresses (10.213.0.0/16); remove unused networks (docker network prune) or give a larger"
+                        + " pool, or one this host does not use, with --subnet-pool (or EGRESS_PROXY_SANDBOX_SUBNET_POOL),"
                         + " e.g. 10.213.0.0/16")
                 .hasMessageNotContaining("egress-proxy.sandbox.subnet-pool");
+    }
+
+    @Test
+    void anExhaustedPoolNamesTheFirstFewSubnetsInTheWay() {
+        List<String> used = new java.util.ArrayList<>(List.of("192.0.2.2/32", "10.0.0.0/8"));
+        for (int i = 0; i < 4; i++) {
+            used.add("192.0.2." + (i * 64) + "/26");
+        }
+        assertThatThrownBy(() -> new SubnetPool("192.0.2.0/24", 24).next(used))
+                .hasMessageContaining("(192.0.2.0/26, 192.0.2.2/32, 192.0.2.64/26, 192.0.2.128/26, 192.0.2.192/26);");
+        used.add("192.0.2.0/24");
+        used.add("192.0.2.0/24");
+        assertThatThrownBy(() -> new SubnetPool("192.0.2.0/24", 24).next(used))
+                .hasMessageContaining("(192.0.2.0/24, 192.0.2.0/26, 192.0.2.2/32, 192.0.2.64/26, 192.0.2.128/26 and 1 more);");
     }
 
     @Test
