@@ -23,6 +23,10 @@ final class ExitCodes implements CommandLine.IExecutionExceptionHandler {
             commandLine.getErr().println("egress-proxy: " + e.getMessage());
             return CONFIG; // the request was wrong (bad pattern, unknown sandbox): a usage error
         }
+        if (e instanceof io.egressproxy.cli.sandbox.SandboxLauncher.LaunchException launch && launch.interrupted()) {
+            commandLine.getErr().println("egress-proxy: " + e.getMessage());
+            return 130; // 128 + SIGINT, as a shell reports a job that Ctrl-C ended
+        }
         if (e instanceof java.io.IOException && e.getMessage() != null) {
             commandLine.getErr().println("egress-proxy: " + e.getMessage());
             return FAILURE;

@@ -20,7 +20,26 @@ public final class Rollback {
     private record Step(String what, Undo undo) {
     }
 
+    /** A stop was asked for (Ctrl-C, SIGTERM) while the sandbox was being made. */
+    public static final class Stopped extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Stopped() {
+            super("interrupted (SIGINT or SIGTERM) while it was being made");
+        }
+    }
+
     private final Deque<Step> created = new ArrayDeque<>();
+    private final java.util.function.BooleanSupplier stopRequested;
+
+    public Rollback() {
+        this(() -> false);
+    }
+
+    /** @param stopRequested asked after every recorded step: true ends the launch with {@link Stopped} */
+    public Rollback(java.util.function.BooleanSupplier stopRequested) {
+        this.stopRequested = stopRequested;
+    }
 
     /**
      * Records that {@code what} now exists and how to remove it. Call it once the step succeeded, so
@@ -30,10 +49,19 @@ public final class Rollback {
      */
     public void created(String what, Undo undo) {
         created.push(new Step(what, undo));
+        stopIfRequested();
     }
 
-    /** The launch succeeded: keep everything. */
+    /** Ends the launch with {@link Stopped} when a stop was asked for; what was made is still recorded. */
+    public void stopIfRequested() {
+        if (stopRequested.getAsBoolean()) {
+            throw new Stopped();
+        }
+    }
+
+    /** The launch succeeded: keep everything (unless a stop came in during the last step). */
     public void commit() {
+        stopIfRequested();
         created.clear();
     }
 

@@ -16,6 +16,11 @@ public final class SandboxLauncher {
         LaunchException(String message, Throwable cause) {
             super(message, cause);
         }
+
+        /** The launch was stopped by SIGINT or SIGTERM (exit 130, as a shell reports Ctrl-C), not by a failure. */
+        public boolean interrupted() {
+            return getCause() instanceof Rollback.Stopped;
+        }
     }
 
     private final LaunchContext ctx;
@@ -29,13 +34,21 @@ public final class SandboxLauncher {
      * {@code --detach}. Either way the sandbox stays until {@code sandbox rm}.
      */
     public int run(SandboxSpec spec) throws Exception {
+        try (StopSignals stop = StopSignals.catchDuring()) {
+            create(spec, stop::requested);
+        }
+        return enter(spec);
+    }
+
+    /** Makes the sandbox; {@code stopRequested} is asked after every step. Package-private for tests. */
+    void create(SandboxSpec spec, java.util.function.BooleanSupplier stopRequested) throws Exception {
         SandboxRuntime runtime = runtime(spec.runtime());
         String name = spec.name();
         if (runtime.exists(name)) {
             throw new IllegalArgumentException("sandbox " + name + " already exists; remove it with `egress-proxy sandbox rm "
                     + name + "` or pick another name");
         }
-        Rollback rollback = new Rollback();
+        Rollback rollback = new Rollback(stopRequested);
         try {
             ctx.admin().register(name, spec.allow(), spec.block());
             // Recorded only once registering succeeded: when it fails because the name is taken (a
@@ -54,6 +67,11 @@ public final class SandboxLauncher {
                     + (left.isEmpty() ? " (everything created for it was removed again)"
                     : "; could not remove " + String.join("; ", left) + " — run `egress-proxy sandbox rm " + name + "`"), e);
         }
+    }
+
+    private int enter(SandboxSpec spec) throws Exception {
+        SandboxRuntime runtime = runtime(spec.runtime());
+        String name = spec.name();
         if (spec.detach()) {
             runtime.enter(name, spec.command(), true);
             ctx.out().println(name);

@@ -70,7 +70,7 @@ class FakeDockerSandboxCliTest {
                 "printf '%s' \"$*\" | tr '\\n' ' ' >> '" + dockerLog + "'; echo >> '" + dockerLog + "'",
                 "if [ \"$2\" = exec ] && [ \"$3\" = -i ]; then cat > '" + dir + "/stdin.'$(wc -l < '" + dockerLog + "'); fi",
                 // Ctrl-C at a terminal: SIGINT to the CLI (and to this, which then exits 0 as docker may)
-                "case \"$*\" in *' interrupt-me') kill -INT $PPID; sleep 1; exit 0;; esac",
+                "case \"$*\" in *interrupt-me) kill -INT $PPID; sleep 1; exit 0;; esac",
                 // a test answers `docker A B …` by writing the file answer.A.B
                 "if [ -f '" + dir + "/answer.'\"$1.$2\" ]; then cat '" + dir + "/answer.'\"$1.$2\"; fi",
                 "if [ -f '" + dir + "/fail' ] && printf '%s' \"$*\" | grep -qF \"$(cat '" + dir + "/fail')\"; then",
@@ -168,6 +168,23 @@ class FakeDockerSandboxCliTest {
         assertThat(run.code()).as(run.err()).isEqualTo(130);
         assertThat(run.err()).contains("sandbox agent is still running (command ended by SIGINT, exit 130)")
                 .doesNotContain("exited with 0");
+    }
+
+    @Test
+    void ctrlCWhileTheSandboxIsBeingMadeRemovesWhatWasMadeAndExits130() throws Exception {
+        // `docker sandbox create … WORKSPACE` with a workspace named interrupt-me sends SIGINT to the
+        // launcher's JVM (as Ctrl-C would) and then succeeds a second later
+        Path workspace = Files.createDirectories(dir.resolve("interrupt-me"));
+        CliProcess.Result run = CliProcess.run(List.of("sandbox", "run", "agent", "--runtime", "docker-sandbox",
+                "--image", "agent-image:1", "--workspace", workspace.toString(), "--detach", "--config", conf.toString(),
+                "--state-dir", dir.resolve("state").toString(), "--docker", docker.toString()), Map.of());
+        assertThat(run.code()).as(run.err()).isEqualTo(130);
+        assertThat(run.err()).contains("interrupted (SIGINT or SIGTERM) while it was being made",
+                "removed docker sandbox agent", "removed proxy listener 127.0.0.1:40001", "removed registration of sandbox agent");
+        assertThat(dockerCalls()).containsExactly("sandbox create --name agent -t agent-image:1 shell " + workspace,
+                "sandbox rm agent");
+        assertThat(adminCalls).last().isEqualTo("POST /v1/sandboxes/remove {\"name\":\"agent\",\"ephemeral\":true}");
+        assertThat(dir.resolve("state/agent.properties")).doesNotExist();
     }
 
     @Test

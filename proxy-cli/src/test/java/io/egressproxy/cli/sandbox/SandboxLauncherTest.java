@@ -132,6 +132,19 @@ class SandboxLauncherTest {
     }
 
     @Test
+    void aStopSignalWhileTheSandboxIsMadeEndsTheLaunchAtTheNextStepAndRemovesWhatWasMade() throws Exception {
+        // as if Ctrl-C came while the network was being created
+        assertThatThrownBy(() -> launcher(docker(line -> false), null).create(spec(SandboxRuntimeKind.DOCKER),
+                () -> log.stream().anyMatch(l -> l.startsWith("docker network create"))))
+                .isInstanceOfSatisfying(SandboxLauncher.LaunchException.class, e -> assertThat(e.interrupted()).isTrue())
+                .hasMessageContaining("interrupted (SIGINT or SIGTERM) while it was being made")
+                .hasMessageContaining("everything created for it was removed again");
+        assertThat(log).noneMatch(l -> l.startsWith("admin listener") || l.startsWith("docker run"));
+        assertThat(log).extracting(l -> l.split(" --")[0]).containsSubsequence(
+                "docker network create", "docker network rm egress-proxy-agent", "admin unregister agent");
+    }
+
+    @Test
     void failureAtTheFirstDockerStepOnlyUnregisters() throws Exception {
         RecordingDocker docker = docker(line -> line.startsWith("docker network create"));
         assertThatThrownBy(() -> launcher(docker, null).run(spec(SandboxRuntimeKind.DOCKER))).hasMessageContaining("boom");
