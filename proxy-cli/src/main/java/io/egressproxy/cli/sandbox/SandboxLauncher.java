@@ -48,6 +48,7 @@ public final class SandboxLauncher {
             throw new IllegalArgumentException("sandbox " + name + " already exists; remove it with `egress-proxy sandbox rm "
                     + name + "` or pick another name");
         }
+        warnAboutReplacedVariables(spec.env());
         Rollback rollback = new Rollback(stopRequested);
         try {
             ctx.admin().register(name, spec.allow(), spec.block());
@@ -57,6 +58,12 @@ public final class SandboxLauncher {
             // from getting this far, so the runtime's label-based undo steps touch only ours.
             rollback.created("registration of sandbox " + name, () -> ctx.admin().unregister(name));
             runtime.create(spec, rollback);
+            // The registration and the listener live in the proxy's memory: if the proxy stopped
+            // while the sandbox was made, the sandbox would reach nothing while `run` said it was up.
+            if (!ctx.admin().sandboxes().contains(name)) {
+                throw new IOException("the proxy no longer knows sandbox " + name + " (it was restarted or stopped while"
+                        + " the sandbox was made; its log says why); run this command again");
+            }
             rollback.commit();
         } catch (Exception e) {
             // The reason (with the failed command, its exit code and stderr) is the exception's
@@ -66,6 +73,18 @@ public final class SandboxLauncher {
             throw new LaunchException("sandbox " + name + " was not started: " + e.getMessage()
                     + (left.isEmpty() ? " (everything created for it was removed again)"
                     : "; could not remove " + String.join("; ", left) + " — run `egress-proxy sandbox rm " + name + "`"), e);
+        }
+    }
+
+    /** A {@code -e} of a variable the launcher sets wins (it is applied last), but rarely on purpose. */
+    private void warnAboutReplacedVariables(List<String> userEnv) {
+        java.util.Set<String> managed = SandboxEnvironment.build("host.docker.internal", 1, ctx.placeholders(), List.of()).keySet();
+        for (String kv : userEnv) {
+            String key = kv.substring(0, kv.indexOf('='));
+            if (managed.contains(key)) {
+                ctx.err().println("WARNING: -e " + key + " replaces the value the launcher sets: the sandbox's programs may"
+                        + " stop using its proxy listener or trusting the proxy's CA (the proxy still lets nothing else out)");
+            }
         }
     }
 
@@ -100,12 +119,25 @@ public final class SandboxLauncher {
      * the proxy is not running.
      */
     public void remove(String name, SandboxRuntimeKind hint) throws Exception {
-        runtime(kindOf(SandboxNames.check(name), hint)).remove(name);
+        SandboxRuntimeKind kind = kindOf(SandboxNames.check(name), hint);
+        if (!knows(name, kind)) {
+            // still removed below (firewall rules or saved policy may outlive everything else), but a
+            // typo must not look like a removal
+            ctx.err().println("nothing was known as sandbox " + name + " (no labelled container, record or registration);"
+                    + " `egress-proxy sandbox ls` lists the sandboxes");
+        }
+        runtime(kind).remove(name);
         if (ctx.admin() != null) {
             ctx.admin().closeListener(name);
             ctx.admin().forget(name);
         }
         ctx.store().delete(name);
+    }
+
+    private boolean knows(String name, SandboxRuntimeKind kind) throws Exception {
+        return ctx.store().find(name).isPresent()
+                || (ctx.admin() != null && ctx.admin().sandboxes().contains(name))
+                || (kind == SandboxRuntimeKind.DOCKER && !LaunchContext.lines(ctx.docker().run(DockerArgs.containersOf(name))).isEmpty());
     }
 
     private SandboxRuntimeKind kindOf(String name, SandboxRuntimeKind hint) throws IOException {

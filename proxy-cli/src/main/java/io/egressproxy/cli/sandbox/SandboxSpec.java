@@ -32,6 +32,10 @@ public record SandboxSpec(String name, String image, SandboxRuntimeKind runtime,
             if (e.indexOf('=') <= 0) {
                 throw new IllegalArgumentException("-e '" + e + "' is not K=V");
             }
+            if (!e.substring(0, e.indexOf('=')).matches("[A-Za-z_][A-Za-z0-9_]*")) {
+                throw new IllegalArgumentException("-e '" + e.substring(0, e.indexOf('=')) + "=…': a variable name is letters,"
+                        + " digits and _, not starting with a digit (a shell could not read any other)");
+            }
         }
     }
 

@@ -210,6 +210,11 @@ class ArgvBuildersTest {
         assertThatThrownBy(() -> new SandboxSpec("bad name", "i", SandboxRuntimeKind.DOCKER, List.of(), List.of(), List.of(),
                 List.of(), List.of(), null, false, List.of())).hasMessageContaining("letters, digits");
         assertThatThrownBy(() -> SandboxRuntimeKind.parse("podman")).hasMessageContaining("docker or docker-sandbox");
+        for (String env : List.of("FOO BAR=1", "1X=2", "A-B=3")) {
+            assertThatThrownBy(() -> new SandboxSpec("agent", "img", SandboxRuntimeKind.DOCKER, List.of(), List.of(), List.of(),
+                    List.of(env), List.of(), null, false, List.of())).as(env)
+                    .hasMessageContaining("a variable name is letters, digits and _");
+        }
         for (String image : List.of("--privileged", "-v/:/host", "", "busybox latest")) {
             assertThatThrownBy(() -> new SandboxSpec("agent", image, SandboxRuntimeKind.DOCKER, List.of(), List.of(), List.of(),
                     List.of(), List.of(), null, false, List.of())).as(image)

@@ -144,7 +144,8 @@ class FakeDockerSandboxCliTest {
                 "POST /v1/policy/default {\"sandbox\":\"agent\",\"policy\":\"deny\",\"ephemeral\":true}",
                 "POST /v1/policy/allow {\"sandbox\":\"agent\",\"ephemeral\":true,\"patterns\":[\"localhost:8080\"]}",
                 "POST /v1/policy/block {\"sandbox\":\"agent\",\"ephemeral\":true,\"patterns\":[\"evil.example\"]}",
-                "POST /v1/listeners {\"sandbox\":\"agent\",\"listen\":\"127.0.0.1:0\"}");
+                "POST /v1/listeners {\"sandbox\":\"agent\",\"listen\":\"127.0.0.1:0\"}",
+                "GET /v1/sandboxes ");
 
         Run ls = cli("sandbox", "ls");
         assertThat(ls.code).as(ls.err).isZero();

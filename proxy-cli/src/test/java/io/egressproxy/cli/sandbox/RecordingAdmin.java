@@ -23,7 +23,13 @@ final class RecordingAdmin implements ProxyAdmin {
             throw new java.io.IOException("admin API answered 400: sandbox '" + sandbox
                     + "' is already registered; remove it first (POST /v1/sandboxes/remove)");
         }
+        if (!forgetsRegistrations && !registered.contains(sandbox)) {
+            registered.add(sandbox);
+        }
     }
+
+    /** As a proxy that was restarted after registering: {@link #sandboxes()} never lists what was registered. */
+    boolean forgetsRegistrations;
 
     @Override
     public void unregister(String sandbox) {

@@ -145,6 +145,39 @@ class SandboxLauncherTest {
     }
 
     @Test
+    void aProxyThatStoppedWhileTheSandboxWasMadeFailsTheRunInsteadOfLeavingASandboxThatReachesNothing() throws Exception {
+        admin.forgetsRegistrations = true;
+        RecordingDocker docker = docker(line -> false)
+                .answerAfter("docker run", "docker ps -aq --filter label=io.egressproxy.sandbox=agent", "c0ffee\n");
+        assertThatThrownBy(() -> launcher(docker, null).run(spec(SandboxRuntimeKind.DOCKER)))
+                .isInstanceOf(SandboxLauncher.LaunchException.class)
+                .hasMessageContaining("the proxy no longer knows sandbox agent")
+                .hasMessageContaining("everything created for it was removed again");
+        assertThat(log).contains("docker rm -f c0ffee", "admin unregister agent");
+    }
+
+    @Test
+    void replacingAVariableTheLauncherSetsIsAllowedWithAWarning() throws Exception {
+        SandboxSpec spec = new SandboxSpec("agent", "busybox", SandboxRuntimeKind.DOCKER, List.of(), List.of(), List.of(),
+                List.of("HTTP_PROXY=http://elsewhere:1", "ANTHROPIC_API_KEY=", "MY_VAR=1"), List.of(), null, true, List.of());
+        launcher(docker(line -> false), null).run(spec);
+        assertThat(err.toString()).contains("WARNING: -e HTTP_PROXY replaces the value the launcher sets",
+                "WARNING: -e ANTHROPIC_API_KEY replaces").doesNotContain("-e MY_VAR");
+    }
+
+    @Test
+    void removingANameNothingKnowsSaysSoButStillSweeps() throws Exception {
+        SandboxLauncher launcher = launcher(docker(line -> false), null);
+        launcher.remove("typo", SandboxRuntimeKind.DOCKER);
+        assertThat(err.toString()).contains("nothing was known as sandbox typo");
+        assertThat(log).contains("admin forget typo");
+
+        admin.registered.add("agent");
+        launcher.remove("agent", SandboxRuntimeKind.DOCKER);
+        assertThat(err.toString()).doesNotContain("nothing was known as sandbox agent");
+    }
+
+    @Test
     void failureAtTheFirstDockerStepOnlyUnregisters() throws Exception {
         RecordingDocker docker = docker(line -> line.startsWith("docker network create"));
         assertThatThrownBy(() -> launcher(docker, null).run(spec(SandboxRuntimeKind.DOCKER))).hasMessageContaining("boom");

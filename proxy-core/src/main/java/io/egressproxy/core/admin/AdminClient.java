@@ -54,6 +54,12 @@ public final class AdminClient {
             response = http.send(request, HttpResponse.BodyHandlers.ofString());
         } catch (java.net.ConnectException e) {
             throw new IOException("the admin API at " + base + " does not answer; is `egress-proxy serve` running with this config?", e);
+        } catch (IOException e) {
+            // The proxy went away during the call (or the connection broke): the JDK's own message
+            // ("header parser received no bytes") names neither the proxy nor the call.
+            throw new IOException("the admin API at " + base + " stopped answering during " + request.method() + " "
+                    + request.uri().getPath() + " (" + e.getMessage() + "); is `egress-proxy serve` still running?"
+                    + " Its log says why it stopped", e);
         }
         if (response.statusCode() / 100 != 2) {
             String body = response.body();

@@ -322,6 +322,29 @@ class AdminApiTest {
     }
 
     @Test
+    void anAdminApiThatGoesAwayMidCallIsNamedWithTheCallNotWithTheHttpClientsWords() throws Exception {
+        try (java.net.ServerSocket gone = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            Thread closer = new Thread(() -> {
+                try {
+                    for (int i = 0; i < 5; i++) { // the JDK client may retry once on a fresh connection
+                        gone.accept().close();
+                    }
+                } catch (java.io.IOException closed) {
+                    // the test is over
+                }
+            });
+            closer.setDaemon(true);
+            closer.start();
+            AdminClient client = new AdminClient(URI.create("http://127.0.0.1:" + gone.getLocalPort()),
+                    AdminToken.loadOrCreate(dir.resolve("gone-token")));
+            assertThatThrownBy(() -> client.post("/v1/listeners", "{}"))
+                    .hasMessageStartingWith("the admin API at http://127.0.0.1:" + gone.getLocalPort()
+                            + " stopped answering during POST /v1/listeners (")
+                    .hasMessageEndingWith("is `egress-proxy serve` still running? Its log says why it stopped");
+        }
+    }
+
+    @Test
     void theAdminApiCanListenOnAUnixSocket() throws Exception {
         org.junit.jupiter.api.Assumptions.assumeTrue(io.netty.channel.epoll.Epoll.isAvailable(), "needs epoll");
         Path socket = dir.resolve("admin.sock");
