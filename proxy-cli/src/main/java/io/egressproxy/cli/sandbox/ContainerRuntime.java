@@ -31,6 +31,24 @@ final class ContainerRuntime implements SandboxRuntime {
         return false;
     }
 
+    /**
+     * The image must be on this engine, or be pulled now: `docker run` would otherwise pull it (or
+     * fail to) only after the network, listener and rules exist.
+     */
+    @Override
+    public void precheck(SandboxSpec spec) throws DockerException {
+        if (ctx.docker().probe(DockerArgs.imageInspect(spec.image()))) {
+            return;
+        }
+        try {
+            ctx.docker().run(DockerArgs.pull(spec.image()));
+        } catch (DockerException e) {
+            throw new DockerException(e.command(), e.exitCode(), e.stderr().strip() + " (image " + spec.image()
+                    + " is not on this Docker engine and could not be pulled: build it, `docker load` or `docker import`"
+                    + " it, or name an image that is here; `docker image ls` lists them)");
+        }
+    }
+
     private boolean nameTaken(String name) throws DockerException {
         try {
             // inspect also matches an id prefix: only the exact name counts

@@ -161,6 +161,16 @@ public final class DockerArgs {
                 "{{index .Config.Labels \"" + Labels.SANDBOX + "\"}}", container);
     }
 
+    /** Exits 0 when the image is on this engine. */
+    public static List<String> imageInspect(String image) {
+        return List.of("docker", "image", "inspect", "--format", "{{.Id}}", image);
+    }
+
+    /** Fetches the image from its registry. */
+    public static List<String> pull(String image) {
+        return List.of("docker", "pull", image);
+    }
+
     /** The container's name with docker's leading {@code /}; fails when there is no such container. */
     public static List<String> containerName(String container) {
         return List.of("docker", "inspect", "--type", "container", "--format", "{{.Name}}", container);

@@ -48,6 +48,7 @@ public final class SandboxLauncher {
             throw new IllegalArgumentException("sandbox " + name + " already exists; remove it with `egress-proxy sandbox rm "
                     + name + "` or pick another name");
         }
+        runtime.precheck(spec);
         warnAboutReplacedVariables(spec.env());
         Rollback rollback = new Rollback(stopRequested);
         try {

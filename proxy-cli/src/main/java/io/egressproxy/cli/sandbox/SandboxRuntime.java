@@ -11,6 +11,13 @@ interface SandboxRuntime {
     /** Does a sandbox of this name already exist (so that a launch must not touch it)? */
     boolean exists(String name) throws Exception;
 
+    /**
+     * Checks what can be checked before anything is created (the image is there), so that a plain
+     * mistake fails with its own message instead of after the network and rules exist.
+     */
+    default void precheck(SandboxSpec spec) throws Exception {
+    }
+
     void create(SandboxSpec spec, Rollback rollback) throws Exception;
 
     /** Fails with {@link NoSuchSandboxException} unless NAME is a sandbox this launcher started (so exec enters nothing else). */

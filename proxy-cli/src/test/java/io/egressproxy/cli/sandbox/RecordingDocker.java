@@ -11,6 +11,8 @@ final class RecordingDocker implements Docker {
     private final Predicate<String> fails;
     private final java.util.Map<String, String> answers = new java.util.LinkedHashMap<>();
     boolean probes = true;
+    /** Probes that answer no even when {@link #probes} is true (by argv prefix). */
+    final java.util.Set<String> failingProbes = new java.util.HashSet<>();
     /** What a failing command prints on stderr. */
     String failureStderr = "boom\n";
 
@@ -52,8 +54,9 @@ final class RecordingDocker implements Docker {
 
     @Override
     public boolean probe(List<String> argv) {
-        log.add("probe " + String.join(" ", argv));
-        return probes;
+        String line = String.join(" ", argv);
+        log.add("probe " + line);
+        return probes && failingProbes.stream().noneMatch(line::startsWith);
     }
 
     @Override

@@ -178,6 +178,26 @@ class SandboxLauncherTest {
     }
 
     @Test
+    void anImageThatIsNotHereIsPulledFirstAndOneThatCannotBeFailsBeforeAnythingIsCreated() throws Exception {
+        RecordingDocker docker = docker(line -> line.startsWith("docker pull"));
+        docker.failingProbes.add("docker image inspect");
+        docker.failureStderr = "Error response from daemon: pull access denied for busybox\n";
+        assertThatThrownBy(() -> launcher(docker, null).run(spec(SandboxRuntimeKind.DOCKER)))
+                .isInstanceOf(DockerException.class)
+                .hasMessageContaining("`docker pull busybox` failed with exit code 125: Error response from daemon: pull access denied")
+                .hasMessageContaining("image busybox is not on this Docker engine and could not be pulled");
+        assertThat(log).noneMatch(l -> l.startsWith("admin") || l.startsWith("docker network create"));
+    }
+
+    @Test
+    void anImageThatIsNotHereButCanBePulledIsPulledBeforeTheSandboxIsMade() throws Exception {
+        RecordingDocker docker = docker(line -> false);
+        docker.failingProbes.add("docker image inspect");
+        launcher(docker, null).run(spec(SandboxRuntimeKind.DOCKER));
+        assertThat(log).containsSubsequence("docker pull busybox", "admin register agent allow=[localhost:8080] block=[evil.example]");
+    }
+
+    @Test
     void failureAtTheFirstDockerStepOnlyUnregisters() throws Exception {
         RecordingDocker docker = docker(line -> line.startsWith("docker network create"));
         assertThatThrownBy(() -> launcher(docker, null).run(spec(SandboxRuntimeKind.DOCKER))).hasMessageContaining("boom");
